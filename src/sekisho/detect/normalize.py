@@ -1,0 +1,76 @@
+"""NFKC normalisation with a map back to the original offsets.
+
+Clerks type full-width digits (１２３４), half-width katakana (ﾔﾏﾀﾞ) and a zoo of dashes
+(ー − ‐ –). Recognizers see one canonical form: NFKC, every dash as "-", and the katakana
+prolonged-sound mark "ー" as "-" only between or beside digits (it stays a vowel mark in
+"コーヒー"). The map lets a finding point back at the exact characters the user wrote.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+_DASHES = frozenset("‐‑‒–—―−﹣－")
+_PROLONGED = "ー"
+_VOICING = frozenset("\uff9e\uff9f\u3099\u309a")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """``text`` is the canonical form of ``original``; ``offsets[i]`` is where ``text[i]``
+    came from (``offsets`` has one extra entry, for the end). ``None`` means identical.
+    """
+
+    text: str
+    original: str
+    offsets: tuple[int, ...] | None = None
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``original`` that produced ``text[start:end]``."""
+        if self.offsets is None:
+            return start, end
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        last = self.offsets[end - 1]
+        stop = next((o for o in self.offsets[end:] if o > last), len(self.original))
+        return self.offsets[start], stop
+
+
+def normalize(original: str) -> NormalizedText:
+    """Canonical form of ``original`` for matching; see the module docstring."""
+    if original.isascii():
+        return NormalizedText(original, original)
+    if unicodedata.is_normalized("NFKC", original) and not _has_dash(original):
+        return NormalizedText(original, original)
+    chars: list[str] = []
+    offsets: list[int] = []
+    i, n = 0, len(original)
+    while i < n:
+        j = i + 1
+        while j < n and (original[j] in _VOICING or unicodedata.combining(original[j])):
+            j += 1
+        for ch in unicodedata.normalize("NFKC", original[i:j]):
+            chars.append(ch)
+            offsets.append(i)
+        i = j
+    for k, ch in enumerate(chars):
+        if ch in _DASHES or (ch == _PROLONGED and _beside_digit(chars, k)):
+            chars[k] = "-"
+    offsets.append(n)
+    return NormalizedText("".join(chars), original, tuple(offsets))
+
+
+def _has_dash(text: str) -> bool:
+    return _PROLONGED in text or not _DASHES.isdisjoint(text)
+
+
+def _beside_digit(chars: list[str], k: int) -> bool:
+    before = chars[k - 1] if k > 0 else ""
+    after = chars[k + 1] if k + 1 < len(chars) else ""
+    return before.isdigit() or after.isdigit()
+
+
+def fold(text: str) -> str:
+    """The form context words are compared in: normalised and case-folded."""
+    return normalize(text).text.casefold()

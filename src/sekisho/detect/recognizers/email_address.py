@@ -1,0 +1,46 @@
+"""EMAIL_ADDRESS: an addr-spec as people write it (RFC 5322 dot-atom forms)."""
+
+from __future__ import annotations
+
+import re
+
+from sekisho.detect.entities import EMAIL_ADDRESS
+from sekisho.detect.mask import mask_email
+from sekisho.detect.recognizer import Pattern, Recognizer
+
+_LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+_DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
+
+
+class EmailAddressRecognizer(Recognizer):
+    """local@domain with a dotted domain ending in an alphabetic top-level label.
+
+    Boundaries are ASCII-only because Japanese text glues words to addresses
+    (「taro@example.jpまで」), where ``\\b`` would fail.
+    """
+
+    name = "EmailAddressRecognizer"
+    entity = EMAIL_ADDRESS
+    patterns = (
+        Pattern(
+            "addr-spec",
+            re.compile(
+                rf"(?<![A-Za-z0-9.!#$%&'*+/=?^_`{{|}}~-])(?P<value>{_LOCAL}@{_DOMAIN})(?![A-Za-z0-9-])"
+            ),
+            0.85,
+        ),
+    )
+    context_words = ("メール", "mail", "e-mail", "連絡先", "アドレス")
+    needs = "@"
+    validation_name = "domain"
+    valid_bonus = 0.0
+
+    def validate(self, value: str) -> bool | None:
+        local, _, domain = value.rpartition("@")
+        return len(local) <= 64 and len(domain) <= 253
+
+    def canonical(self, value: str) -> str:
+        return value.lower()
+
+    def mask(self, value: str) -> str:
+        return mask_email(value)

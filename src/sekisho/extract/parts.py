@@ -1,0 +1,94 @@
+"""What extraction produces: the text and the tables of a file, each knowing its place.
+
+A part never interprets its content (no entities, no policy); it only keeps enough
+structure for the detector to do so: tables stay tables, so that a column header can
+lend context to every cell below it, and every value can be traced back to the place
+a person would look ("sheet 名簿!C12", "line 5").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sekisho.extract.problems import Problem
+
+Cell = str | int | float | bool | date | datetime | time | None
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column names a spreadsheet user sees."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def join_origin(origin: str, place: str) -> str:
+    """Join a part's origin ("sheet 名簿") with a place inside it ("line 3")."""
+    return f"{origin}, {place}" if origin else place
+
+
+@dataclass(frozen=True, slots=True)
+class TextPart:
+    """A run of text: a plain-text file, a mail body, a paragraph block.
+
+    ``origin`` names where the text came from inside the file ("" for the file itself);
+    lines are counted from 1 so a finding can say "line 5".
+    """
+
+    text: str
+    origin: str = ""
+
+    def location(self, line: int) -> str:
+        return join_origin(self.origin, f"line {line}")
+
+
+@dataclass(frozen=True, slots=True)
+class TablePart:
+    """A grid of cells as the user saw it: a CSV file or a worksheet.
+
+    ``rows`` hold every non-empty row band of the grid, header included; ``row_offset`` and
+    ``col_offset`` place ``rows[0][0]`` on the sheet (0-based), so locations match what
+    Excel shows. ``header_row`` indexes ``rows`` (None when the table has no header row).
+    Cells keep their types: dates stay dates and numbers stay numbers.
+    """
+
+    rows: Sequence[Sequence[Cell]]
+    origin: str = ""
+    header_row: int | None = None
+    row_offset: int = 0
+    col_offset: int = 0
+    sheet_style: bool = field(default=True)
+
+    @property
+    def header(self) -> tuple[str, ...] | None:
+        if self.header_row is None:
+            return None
+        return tuple("" if c is None else str(c) for c in self.rows[self.header_row])
+
+    def cell_location(self, row: int, col: int) -> str:
+        """The A1 name of ``rows[row][col]``, prefixed by the sheet: ``sheet 名簿!C12``."""
+        a1 = f"{column_letter(self.col_offset + col)}{self.row_offset + row + 1}"
+        if not self.origin:
+            return a1
+        return f"{self.origin}!{a1}" if self.sheet_style else f"{self.origin}, {a1}"
+
+
+Part = TextPart | TablePart
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything read from one file: its parts and what could not be read.
+
+    ``kind`` is the content type found from the bytes ("text", "csv", "xlsx", …), which may
+    disagree with the file name; that disagreement is itself worth reporting later.
+    """
+
+    kind: str
+    parts: list[Part] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)

@@ -1,0 +1,68 @@
+"""Why a part could not be read, in words for people (English and Japanese) and a code for tools.
+
+Codes are a closed set so that policy rules and tests can match on them; the detail
+says what exactly went wrong for this file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class ProblemCode(StrEnum):
+    EMPTY = "empty"
+    BINARY = "binary"
+    UNKNOWN_ENCODING = "unknown-encoding"
+    CORRUPT = "corrupt"
+    UNSUPPORTED = "unsupported"
+    ENCRYPTED = "encrypted"
+    TOO_LARGE = "too-large"
+    UNREADABLE = "unreadable"
+
+
+_TEXTS: dict[ProblemCode, tuple[str, str]] = {
+    ProblemCode.EMPTY: ("the file is empty", "ファイルが空です"),
+    ProblemCode.BINARY: ("binary data, not text", "テキストではなくバイナリデータです"),
+    ProblemCode.UNKNOWN_ENCODING: (
+        "the text encoding could not be determined",
+        "文字コードを判別できません",
+    ),
+    ProblemCode.CORRUPT: (
+        "the file is damaged or truncated",
+        "ファイルが壊れているか途中で切れています",
+    ),
+    ProblemCode.UNSUPPORTED: (
+        "this file type is not read yet",
+        "この形式のファイルはまだ読み取れません",
+    ),
+    ProblemCode.ENCRYPTED: ("the file is encrypted", "ファイルが暗号化されています"),
+    ProblemCode.TOO_LARGE: ("the file exceeds a size limit", "ファイルがサイズ上限を超えています"),
+    ProblemCode.UNREADABLE: ("the file could not be opened", "ファイルを開けません"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One part that could not be scanned. It makes the whole file *unscannable*."""
+
+    code: ProblemCode
+    location: str = ""
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        base = _TEXTS[self.code][0]
+        return f"{base}: {self.detail}" if self.detail else base
+
+    @property
+    def reason_ja(self) -> str:
+        return _TEXTS[self.code][1]
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": str(self.code),
+            "location": self.location,
+            "reason": self.reason,
+            "reason_ja": self.reason_ja,
+        }

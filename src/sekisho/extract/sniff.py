@@ -1,0 +1,58 @@
+"""Content type from the bytes, never from the file name.
+
+A clerk's ``名簿.csv`` may be an Excel workbook and an ``.xlsx`` may be an executable;
+the name only chooses between readings of the same kind (CSV or plain text).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "pdf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # xls, doc, msg, encrypted OOXML
+    (b"MZ", "executable"),
+    (b"\x7fELF", "executable"),
+    (b"7z\xbc\xaf\x27\x1c", "7z"),
+    (b"Rar!\x1a\x07", "rar"),
+    (b"\x1f\x8b", "gzip"),
+)
+
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+_DELIMITED_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Name the content type of ``data``: xlsx, docx, pptx, zip, pdf, ole, csv, text, …"""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    if data.startswith(_ZIP_MAGIC):
+        return _sniff_zip(data)
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    return "csv" if suffix in _DELIMITED_SUFFIXES else "text"
+
+
+def delimiter_for(name: str) -> str | None:
+    """The delimiter the file name promises, or None to guess from the content."""
+    suffix = name[name.rfind(".") :].lower() if "." in name else ""
+    return _DELIMITED_SUFFIXES.get(suffix)
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "zip"  # a damaged zip is still a zip; its reader will say what is wrong
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "ppt/presentation.xml" in names:
+        return "pptx"
+    if "mimetype" in names and "content.xml" in names:
+        return "odf"
+    return "zip"

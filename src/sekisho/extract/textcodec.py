@@ -1,0 +1,99 @@
+"""Decode bytes to text the way Japanese offices write it: UTF-8 (with or without BOM),
+Shift_JIS/cp932, EUC-JP, ISO-2022-JP and UTF-16 with a BOM (Excel's "Unicode text").
+
+Strict decoding decides first because it is fast and certain when only one encoding
+fits; charset-normalizer breaks the tie when both cp932 and EUC-JP decode. Anything that
+fits none of them is reported, not guessed: a wrong guess would hide personal data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import charset_normalizer
+
+from sekisho.extract.problems import ProblemCode
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+# Control bytes that never occur in text; TAB, LF, FF, CR and ESC (ISO-2022-JP) do.
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+_CONTROL_TABLE = bytes.maketrans(b"", b"")
+
+# Code points a lenient cp932 decoder produces from bytes no Japanese text contains:
+# C1 controls (0x80) and Microsoft's private mappings of 0xA0, 0xFD–0xFF.
+_SUSPICIOUS = frozenset(
+    [chr(c) for c in range(0x80, 0xA0)] + ["\uf8f0", "\uf8f1", "\uf8f2", "\uf8f3"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class Undecodable:
+    code: ProblemCode
+    detail: str
+
+
+def decode_text(data: bytes) -> Decoded | Undecodable:
+    """Decode ``data`` or say why it is not text in an encoding we can trust."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError as exc:
+                return Undecodable(ProblemCode.CORRUPT, f"invalid {encoding} at byte {exc.start}")
+    if _looks_binary(data):
+        return Undecodable(ProblemCode.BINARY, "control bytes found")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x1b$" in data and max(data) < 0x80:
+        try:
+            return Decoded(data.decode("iso2022_jp_ext"), "iso-2022-jp")
+        except UnicodeDecodeError:
+            pass
+    fits = [enc for enc in ("cp932", "euc_jp") if _strict(data, enc) is not None]
+    if not fits:
+        return Undecodable(
+            ProblemCode.UNKNOWN_ENCODING, "not UTF-8, Shift_JIS, EUC-JP or ISO-2022-JP"
+        )
+    encoding = fits[0] if len(fits) == 1 else _tie_break(data)
+    text = _strict(data, encoding)
+    assert text is not None
+    return Decoded(text, encoding)
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(_CONTROL_TABLE, _CONTROL))
+    return controls > max(2, len(sample) // 200)
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if encoding == "cp932" and not _SUSPICIOUS.isdisjoint(text):
+        return None
+    return text
+
+
+def _tie_break(data: bytes) -> str:
+    best = charset_normalizer.from_bytes(data[:262144], cp_isolation=["cp932", "euc_jp"]).best()
+    # Without a verdict, cp932 is the likelier: it is what Windows Excel writes.
+    if best is not None and best.encoding == "euc_jp":
+        return "euc_jp"
+    return "cp932"

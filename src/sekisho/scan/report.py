@@ -1,0 +1,80 @@
+"""The scan report: the JSON contract of DESIGN.md, and the exit status that goes with it.
+
+    {"files": [{"path", "unscannable", "problems": [...], "records",
+                "entities": {TYPE: count}, "findings": [{"entity", "location", "score", "excerpt"}]}]}
+
+Only masked excerpts leave this module; ``Finding.key`` is never serialised.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+from sekisho.detect import Finding
+from sekisho.extract import Problem
+
+
+class ExitStatus(IntEnum):
+    """``sekisho scan`` exit codes; when several apply the highest-ranked wins (2 > 3 > 1 > 0)."""
+
+    CLEAN = 0
+    FOUND = 1
+    USAGE = 2
+    UNSCANNABLE = 3
+
+
+_RANK = {ExitStatus.CLEAN: 0, ExitStatus.FOUND: 1, ExitStatus.UNSCANNABLE: 2, ExitStatus.USAGE: 3}
+
+
+def worst(*statuses: ExitStatus) -> ExitStatus:
+    return max(statuses, key=_RANK.__getitem__, default=ExitStatus.CLEAN)
+
+
+@dataclass(slots=True)
+class FileReport:
+    """What one file holds, as far as it could be read."""
+
+    path: str
+    kind: str
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    records: int = 0
+
+    @property
+    def unscannable(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def entities(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.entity for f in self.findings).items()))
+
+    @property
+    def status(self) -> ExitStatus:
+        if self.unscannable:
+            return ExitStatus.UNSCANNABLE
+        return ExitStatus.FOUND if self.findings else ExitStatus.CLEAN
+
+    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "unscannable": self.unscannable,
+            "problems": [p.to_dict() for p in self.problems],
+            "records": self.records,
+            "entities": self.entities,
+            "findings": [f.to_dict(explain=explain) for f in self.findings],
+        }
+
+
+@dataclass(slots=True)
+class ScanReport:
+    files: list[FileReport] = field(default_factory=list)
+
+    @property
+    def status(self) -> ExitStatus:
+        return worst(*(f.status for f in self.files))
+
+    def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
+        return {"files": [f.to_dict(explain=explain) for f in self.files]}

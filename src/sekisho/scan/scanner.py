@@ -1,0 +1,74 @@
+"""One call from bytes or paths to a report: extract, then detect.
+
+The scanner is what the CLI, and later the gateway, call; neither needs to know how
+parts are read or how entities are found.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sekisho.detect import Detector
+from sekisho.errors import ScanInputError
+from sekisho.extract import DEFAULT_LIMITS, Extraction, Limits, extract_bytes, extract_path
+from sekisho.scan.report import FileReport, ScanReport
+
+
+class Scanner:
+    """Holds the detector (and its compiled recognizers) across many files."""
+
+    def __init__(self, detector: Detector | None = None, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.detector = detector or Detector()
+        self.limits = limits
+
+    def scan_bytes(self, data: bytes, name: str = "") -> FileReport:
+        return self._report(name, extract_bytes(data, name, self.limits))
+
+    def scan_file(self, path: Path) -> FileReport:
+        return self._report(str(path), extract_path(path, self.limits))
+
+    def scan_paths(
+        self,
+        paths: list[Path],
+        on_done: Callable[[FileReport], None] | None = None,
+    ) -> ScanReport:
+        """Scan files and directories (recursively, in a stable order); ``on_done`` is told
+        of each file as it is finished (a progress bar)."""
+        report = ScanReport()
+        for path in iter_files(paths):
+            file_report = self.scan_file(path)
+            report.files.append(file_report)
+            if on_done is not None:
+                on_done(file_report)
+        return report
+
+    def _report(self, name: str, extraction: Extraction) -> FileReport:
+        detection = self.detector.detect(extraction.parts)
+        return FileReport(
+            path=name,
+            kind=extraction.kind,
+            findings=detection.findings,
+            problems=list(extraction.problems),
+            records=detection.records,
+        )
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    """Every regular file under ``paths``, sorted; symbolic links to directories are not
+    followed (a link loop must not hang a scan of a share)."""
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    yield Path(root) / name
+        elif path.exists():
+            yield path
+        else:
+            raise ScanInputError(f"{path}: no such file or directory")
+
+
+def count_files(paths: list[Path]) -> int:
+    return sum(1 for _ in iter_files(paths))
