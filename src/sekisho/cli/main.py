@@ -57,7 +57,7 @@ def scan(paths: tuple[Path, ...], fmt: str, explain: bool, progress: bool | None
         json.dump(report.to_dict(explain=explain), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        out = Console(highlight=False)
+        out = Console(highlight=False, soft_wrap=True)
         for file_report in report.files:
             render_file(out, file_report, explain=explain)
         render_summary(out, report)

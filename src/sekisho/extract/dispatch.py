@@ -44,6 +44,9 @@ def extract_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) 
         return read_delimited(data, delimiter_for(name))
     if kind == "xlsx":
         return read_workbook(data, kind)
+    if kind == "damaged-zip":
+        detail = "the zip directory cannot be read"
+        return Extraction(kind, problems=[Problem(ProblemCode.CORRUPT, "", detail)])
     detail = _UNSUPPORTED_DETAIL.get(kind, kind)
     return Extraction(kind, problems=[Problem(ProblemCode.UNSUPPORTED, "", detail)])
 

@@ -41,18 +41,31 @@ def delimiter_for(name: str) -> str | None:
     return _DELIMITED_SUFFIXES.get(suffix)
 
 
+_OOXML_MARKERS = (
+    ("xl/workbook.xml", "xlsx"),
+    ("xl/workbook.bin", "xlsx"),
+    ("word/document.xml", "docx"),
+    ("ppt/presentation.xml", "pptx"),
+)
+
+
+_DAMAGED_MARKERS = ((b"xl/", "xlsx"), (b"word/", "docx"), (b"ppt/", "pptx"))
+
+
 def _sniff_zip(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "zip"  # a damaged zip is still a zip; its reader will say what is wrong
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        return "xlsx"
-    if "word/document.xml" in names:
-        return "docx"
-    if "ppt/presentation.xml" in names:
-        return "pptx"
+        # A truncated zip has lost its directory but its local headers still name the
+        # entries: enough to tell a damaged workbook from a damaged archive.
+        for marker, kind in _DAMAGED_MARKERS:
+            if marker in data:
+                return kind
+        return "damaged-zip"
+    for marker, kind in _OOXML_MARKERS:
+        if marker in names:
+            return kind
     if "mimetype" in names and "content.xml" in names:
         return "odf"
     return "zip"

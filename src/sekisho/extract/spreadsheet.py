@@ -16,7 +16,15 @@ from sekisho.extract.header import guess_header_row
 from sekisho.extract.parts import Cell, Extraction, TablePart
 from sekisho.extract.problems import Problem, ProblemCode
 
-_VISIBILITY = {"Hidden": " (hidden)", "VeryHidden": " (very hidden)"}
+_VISIBILITY = (
+    (python_calamine.SheetVisibleEnum.Hidden, " (hidden)"),
+    (python_calamine.SheetVisibleEnum.VeryHidden, " (very hidden)"),
+)
+
+
+def _visibility(visible: python_calamine.SheetVisibleEnum) -> str:
+    # calamine's enum is neither hashable nor named in Python; compare it instead.
+    return next((label for value, label in _VISIBILITY if visible == value), "")
 
 
 def read_workbook(data: bytes, kind: str = "xlsx") -> Extraction:
@@ -31,7 +39,7 @@ def read_workbook(data: bytes, kind: str = "xlsx") -> Extraction:
         return result
     with workbook:
         for meta in workbook.sheets_metadata:
-            origin = f"sheet {meta.name}{_VISIBILITY.get(meta.visible.name, '')}"
+            origin = f"sheet {meta.name}{_visibility(meta.visible)}"
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
                 rows = [[_cell(c) for c in row] for row in sheet.to_python(skip_empty_area=True)]

@@ -53,15 +53,15 @@ def decode_text(data: bytes) -> Decoded | Undecodable:
                 return Undecodable(ProblemCode.CORRUPT, f"invalid {encoding} at byte {exc.start}")
     if _looks_binary(data):
         return Undecodable(ProblemCode.BINARY, "control bytes found")
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError:
-        pass
-    if b"\x1b$" in data and max(data) < 0x80:
+    if b"\x1b$" in data and max(data) < 0x80:  # 7-bit, so it must come before UTF-8
         try:
             return Decoded(data.decode("iso2022_jp_ext"), "iso-2022-jp")
         except UnicodeDecodeError:
             pass
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
     fits = [enc for enc in ("cp932", "euc_jp") if _strict(data, enc) is not None]
     if not fits:
         return Undecodable(

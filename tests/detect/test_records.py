@@ -1,0 +1,45 @@
+from sekisho.detect import Detector
+from sekisho.extract import TablePart, TextPart
+
+
+def _table(rows: list[list[object]], origin: str = "") -> TablePart:
+    return TablePart(rows=rows, header_row=0, origin=origin)
+
+
+def test_a_row_with_an_identifier_is_one_person(detector: Detector) -> None:
+    rows = [["個人番号", "電話"], ["123456789018", "090-1234-5678"], ["", "090-8765-4321"]]
+    assert detector.detect([_table(rows)]).records == 2
+
+
+def test_same_my_number_on_two_sheets_is_one_person(detector: Detector) -> None:
+    visible = _table([["個人番号"], ["123456789018"]], "sheet 一覧")
+    hidden = _table([["個人番号", "電話"], ["123456789018", "090-1111-2222"]], "sheet 元 (hidden)")
+    detection = detector.detect([visible, hidden])
+    assert len(detection.findings) == 3
+    assert detection.records == 1
+
+
+def test_shared_home_phone_does_not_merge_two_people(detector: Detector) -> None:
+    rows = [
+        ["個人番号", "電話"],
+        ["123456789018", "03-1234-5678"],
+        ["234567890121", "03-1234-5678"],
+    ]
+    detection = detector.detect([_table(rows)])
+    assert len([f for f in detection.findings if f.entity == "JP_MY_NUMBER"]) == 2
+    assert detection.records == 2
+
+
+def test_text_counts_the_largest_set_of_one_identifier_type(detector: Detector) -> None:
+    text = "山田様 携帯090-1234-5678 メール yamada@example.jp\n佐藤様 携帯090-2222-3333"
+    assert detector.detect([TextPart(text)]).records == 2
+
+
+def test_text_repeating_a_table_value_adds_nobody(detector: Detector) -> None:
+    table = _table([["電話"], ["090-1234-5678"]])
+    text = TextPart("ご連絡は090-1234-5678まで")
+    assert detector.detect([table, text]).records == 1
+
+
+def test_nothing_found_is_nobody(detector: Detector) -> None:
+    assert detector.detect([TextPart("会議は 2022-05-20 10:00 から")]).records == 0

@@ -1,0 +1,41 @@
+"""The layers of DESIGN.md import downward only; an upward import is a design bug."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "sekisho"
+# What each layer may import from sekisho (besides itself and the shared top-level modules).
+ALLOWED: dict[str, set[str]] = {
+    "extract": set(),
+    "detect": set(),
+    "scan": {"extract", "detect"},
+    "cli": {"extract", "detect", "scan"},
+}
+SHARED = {"errors", "__init__"}
+
+
+def _imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sekisho"):
+            parts = node.module.split(".")
+            found.add(parts[1] if len(parts) > 1 else "__init__")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "sekisho":
+                    found.add(parts[1] if len(parts) > 1 else "__init__")
+    return found
+
+
+@pytest.mark.parametrize("layer", sorted(ALLOWED))
+def test_layer_imports_point_down(layer: str) -> None:
+    files = list((SRC / layer).rglob("*.py"))
+    assert files, f"layer {layer} has no modules"
+    for path in files:
+        upward = _imports(path) - ALLOWED[layer] - SHARED - {layer}
+        assert not upward, f"{path.relative_to(SRC)} imports {sorted(upward)}"
