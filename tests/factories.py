@@ -108,3 +108,34 @@ def write_xlsx(
             sheet.hide()
     workbook.close()
     return path
+
+
+CARE_LEVELS = ("要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5")
+INCIDENT_HEADER = ("被保険者番号", "氏名", "生年月日", "性別", "住所", "電話番号", "要介護度")
+
+
+def incident_rows(n: int = 7203, seed: int = 20220520) -> list[list[object]]:
+    """The shape of the 2022 incident's workbook: one row per resident, seven columns,
+    birth dates as Excel dates. Every value is generated."""
+    from datetime import date
+
+    from faker import Faker
+
+    rng = random.Random(seed)
+    fake = Faker("ja_JP")
+    fake.seed_instance(seed)
+    rows: list[list[object]] = [list(INCIDENT_HEADER)]
+    for i in range(n):
+        born = date(rng.randint(1922, 1957), rng.randint(1, 12), rng.randint(1, 28))
+        rows.append(
+            [
+                f"{1_000_000 + i * 7 + rng.randint(0, 6):010d}",
+                fake.name(),
+                born,
+                rng.choice(("男", "女")),
+                fake.address(),
+                mobile_number(rng) if rng.random() < 0.4 else fixed_number(rng),
+                rng.choice(CARE_LEVELS),
+            ]
+        )
+    return rows
