@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import python_calamine
+from tests.factories import incident_rows, write_xlsx
 
 from sekisho.scan import Scanner
-from tests.factories import incident_rows, write_xlsx
 
 
 def bare_read(path: Path) -> int:
@@ -69,7 +69,9 @@ def main() -> None:
         scan_s = median_seconds(lambda: scanner.scan_file(path), args.runs)
         bare_s = median_seconds(lambda: bare_read(path), args.runs)
         rss = peak_rss_mb(path)
-    print(f"file: {args.rows} rows x 7 columns, {path.stat().st_size if path.exists() else 0} bytes")
+    print(
+        f"file: {args.rows} rows x 7 columns, {path.stat().st_size if path.exists() else 0} bytes"
+    )
     print(f"records: {report.records}  entities: {report.entities}")
     print(f"scan (median of {args.runs}): {scan_s * 1000:.0f} ms")
     print(f"calamine bare read (median of {args.runs}): {bare_s * 1000:.0f} ms")
