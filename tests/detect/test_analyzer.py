@@ -21,7 +21,7 @@ def test_context_does_not_leak_from_a_neighbouring_line(detector: Detector) -> N
 
 def test_label_in_the_cell_to_the_left(detector: Detector) -> None:
     form = TablePart(rows=[["申請書"], ["個人番号", "123456789018"], ["電話", "0312345678"]])
-    findings = detector.table(form)
+    findings = detector.detect([form]).findings
     assert [(f.entity, f.location) for f in findings] == [
         ("JP_MY_NUMBER", "B2"),
         ("PHONE_NUMBER", "B3"),
@@ -36,7 +36,7 @@ def test_overlapping_proposals_keep_the_best(detector: Detector) -> None:
 
 def test_header_row_is_not_scanned_as_data(detector: Detector) -> None:
     table = TablePart(rows=[["090-1234-5678"], ["090-8765-4321"]], header_row=0)
-    assert [f.location for f in detector.table(table)] == ["A2"]
+    assert [f.location for f in detector.detect([table]).findings] == ["A2"]
 
 
 def test_cell_text_of_typed_cells() -> None:

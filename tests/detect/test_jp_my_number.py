@@ -41,7 +41,7 @@ def test_header_gives_context_to_every_cell(detector: Detector) -> None:
     rng = random.Random(11)
     numbers = [my_number(rng) for _ in range(20)]
     table = TablePart(rows=[["個人番号"], *[[n] for n in numbers]], header_row=0)
-    findings = detector.table(table)
+    findings = detector.detect([table]).findings
     assert [f.entity for f in findings] == ["JP_MY_NUMBER"] * 20
     assert findings[0].location == "A2"
     assert "個人番号" in findings[0].explanation.context
@@ -51,7 +51,7 @@ def test_product_codes_under_a_product_header_are_not_my_numbers(detector: Detec
     rng = random.Random(12)
     codes = [product_code(rng) for _ in range(400)]
     table = TablePart(rows=[["商品コード"], *[[c] for c in codes]], header_row=0)
-    assert detector.table(table) == []
+    assert detector.detect([table]).findings == []
 
 
 def test_excerpt_is_masked_and_explanation_complete(detector: Detector) -> None:

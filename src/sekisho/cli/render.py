@@ -12,12 +12,12 @@ def render_file(console: Console, report: FileReport, *, explain: bool = False) 
     path = escape(report.path)
     if report.unscannable:
         head = f"[bold red]スキャン不可 unscannable[/] {path}"
-    elif report.findings:
+    elif report.detection:
         head = f"[bold yellow]個人情報あり {report.records}人 ({report.records} people)[/] {path}"
     else:
         head = f"[green]検出なし clean[/] {path}"
     console.print(head)
-    if report.findings:
+    if report.detection:
         counts = " · ".join(f"{entity} {n}" for entity, n in report.entities.items())
         console.print(f"    {escape(counts)}")
     for problem in report.problems:
@@ -35,7 +35,7 @@ def render_file(console: Console, report: FileReport, *, explain: bool = False) 
 
 def render_summary(console: Console, report: ScanReport) -> None:
     files = len(report.files)
-    found = sum(1 for f in report.files if f.findings)
+    found = sum(1 for f in report.files if f.detection)
     people = sum(f.records for f in report.files)
     bad = sum(1 for f in report.files if f.unscannable)
     console.print(

@@ -2,38 +2,47 @@
 
 The detector sees strings and grids, not files: ``TextLike`` and ``TableLike`` are the
 shapes it needs, which the extractor's parts happen to have. Context comes from a
-character window around the value (Japanese has no spaces to count words by), the cell
-to the left of a value (forms: 「個人番号」|「1234…」) and the column header.
+character window around the value on its line (Japanese has no spaces to count words
+by), the cell to the left of a value (forms: 「個人番号」|「1234…」) and the column header.
+Tables are read column first (``tables``); this module holds the running-text path that
+both use.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING
 from sekisho.detect.finding import Explanation, Finding, subject_key
 from sekisho.detect.normalize import fold, normalize
 from sekisho.detect.recognizer import Candidate, Recognizer
-from sekisho.detect.records import count_records
 from sekisho.detect.registry import Registry, default_registry
+
+if TYPE_CHECKING:
+    from sekisho.detect.tables import ColumnHits
 
 CONTEXT_BOOST = 0.35
 NEGATIVE_PENALTY = 0.5
 REPORT_THRESHOLD = 0.5
 WINDOW_BEFORE = 30
 WINDOW_AFTER = 15
-_LABEL_MAX = 40
+# A describing entity (sex, care level) in running text needs a person within this many lines.
+DEPENDENT_LINES = 2
 
 _DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class TextLike(Protocol):
-    text: str
+    @property
+    def text(self) -> str: ...
 
     def location(self, line: int) -> str: ...
 
@@ -49,15 +58,9 @@ class TableLike(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Detection:
-    """All findings of one file and the number of distinct people they describe."""
+class Hit:
+    """A weighed proposal in one string, before it becomes a ``Finding``."""
 
-    findings: list[Finding]
-    records: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Hit:
     recognizer: Recognizer
     candidate: Candidate
     validation: str
@@ -66,8 +69,46 @@ class _Hit:
     after: float
 
 
+class Detection:
+    """All findings of one file and the number of distinct people they describe.
+
+    Findings of classified columns stay as ``ColumnHits`` (row numbers) until someone asks
+    for them one by one: the gateway needs counts, only a report needs every excerpt.
+    """
+
+    __slots__ = ("_findings", "columns", "loose", "records")
+
+    def __init__(self, loose: list[Finding], columns: list[ColumnHits]) -> None:
+        from sekisho.detect.records import count_records
+
+        self.loose = loose
+        self.columns = columns
+        self.records = count_records(loose, columns)
+        self._findings: list[Finding] | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(f.entity for f in self.loose)
+        for column in self.columns:
+            counts[column.recognizer.entity] += len(column.rows)
+        return dict(sorted((k, v) for k, v in counts.items() if v))
+
+    @property
+    def findings(self) -> list[Finding]:
+        if self._findings is None:
+            expanded = list(self.loose)
+            for column in self.columns:
+                expanded.extend(column.findings())
+            expanded.sort(key=lambda f: f.position)
+            self._findings = expanded
+        return self._findings
+
+    def __bool__(self) -> bool:
+        return bool(self.loose) or any(c.rows for c in self.columns)
+
+
 @cache
-def _folded_words(recognizer: type[Recognizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def folded_words(recognizer: type[Recognizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (
         tuple(fold(w) for w in recognizer.context_words),
         tuple(fold(w) for w in recognizer.negative_words),
@@ -96,91 +137,60 @@ class Detector:
         self.registry = registry if registry is not None else default_registry()
 
     def detect(self, parts: Iterable[TextLike | TableLike]) -> Detection:
-        findings: list[Finding] = []
+        from sekisho.detect.tables import analyze_table
+
+        loose: list[Finding] = []
+        columns: list[ColumnHits] = []
         for index, part in enumerate(parts):
             if hasattr(part, "rows"):
-                findings.extend(self.table(part, index))  # type: ignore[arg-type]
+                table_loose, table_columns = analyze_table(self, part, index)  # type: ignore[arg-type]
+                loose.extend(table_loose)
+                columns.extend(table_columns)
             else:
-                findings.extend(self.text(part))  # type: ignore[arg-type]
-        return Detection(findings, count_records(findings))
+                loose.extend(self.text(part, index))  # type: ignore[arg-type]
+        return Detection(loose, columns)
 
-    def text(self, part: TextLike) -> list[Finding]:
-        hits = self._hits(part.text, "")
+    def text(self, part: TextLike, index: int = 0) -> list[Finding]:
+        text = part.text
+        hits = self.hits(text, "")
         if not hits:
             return []
-        newlines = [i for i, ch in enumerate(part.text) if ch == "\n"]
+        newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        lines = [bisect.bisect_left(newlines, h.candidate.start) for h in hits]
+        hits, lines = _keep_dependents_beside_people(hits, lines)
         return [
-            self._finding(hit, part.location(bisect.bisect_left(newlines, hit.candidate.start) + 1))
-            for hit in hits
+            self.finding(hit, part.location(line + 1), None, (index, line, hit.candidate.start))
+            for hit, line in zip(hits, lines, strict=True)
         ]
 
-    def table(self, table: TableLike, index: int = 0) -> list[Finding]:
-        rows = table.rows
-        head = table.header_row
-        header = [fold(cell_text(c)) for c in rows[head]] if head is not None else []
-        findings: list[Finding] = []
-        for r, row in enumerate(rows):
-            if r == head:
-                continue
-            under_header = head is not None and r > head
-            left = ""
-            for c, cell in enumerate(row):
-                text = cell_text(cell)
-                if not text:
-                    left = ""
-                    continue
-                context = header[c] if under_header and c < len(header) else ""
-                if left:
-                    context = f"{context}\n{left}"
-                for hit in self._hits(text, context):
-                    findings.append(self._finding(hit, table.cell_location(r, c), (index, r)))
-                left = fold(text) if isinstance(cell, str) and len(text) <= _LABEL_MAX else ""
-        return findings
-
-    def _hits(self, original: str, outer_context: str) -> list[_Hit]:
-        norm = normalize(original)
-        text = norm.text
+    def hits(self, original: str, outer_context: str) -> list[Hit]:
+        """Weighed, non-overlapping proposals of every recognizer in one string."""
+        text = normalize(original).text
         has_digit = _DIGIT.search(text) is not None
         has_at = "@" in text
-        hits: list[_Hit] = []
+        has_letter = _LETTER.search(text) is not None
+        hits: list[Hit] = []
         for recognizer in self.registry:
-            if (recognizer.needs == "digit" and not has_digit) or (
-                recognizer.needs == "@" and not has_at
+            needs = recognizer.needs
+            if (
+                (needs == "digit" and not has_digit)
+                or (needs == "@" and not has_at)
+                or (needs == "letter" and not has_letter)
             ):
                 continue
             for candidate in recognizer.candidates(text):
-                hit = self._weigh(recognizer, candidate, text, outer_context)
+                hit = weigh(recognizer, candidate, text, outer_context)
                 if hit is not None:
                     hits.append(hit)
         return _resolve_overlaps(hits)
 
     @staticmethod
-    def _weigh(recognizer: Recognizer, cand: Candidate, text: str, outer: str) -> _Hit | None:
-        verdict = recognizer.validate(cand.value)
-        if verdict is False:
-            return None
-        before = cand.pattern.score + (recognizer.valid_bonus if verdict else 0.0)
-        window = fold(_window(text, cand.start, cand.end))
-        haystack = f"{window}\n{outer}" if outer else window
-        positives, negatives = _folded_words(type(recognizer))
-        found = tuple(w for w in positives if w in haystack)
-        against = tuple(w for w in negatives if w in haystack)
-        if recognizer.requires_context and not found:
-            return None
-        after = before + (CONTEXT_BOOST if found else 0.0) - (NEGATIVE_PENALTY if against else 0.0)
-        after = min(1.0, after)
-        if after < REPORT_THRESHOLD:
-            return None
-        validation = (
-            f"{recognizer.validation_name} valid"
-            if verdict
-            else f"{recognizer.validation_name} not checked"
-        )
-        context = found + tuple(f"-{w}" for w in against)
-        return _Hit(recognizer, cand, validation, context, before, after)
-
-    @staticmethod
-    def _finding(hit: _Hit, location: str, row: tuple[int, int] | None = None) -> Finding:
+    def finding(
+        hit: Hit,
+        location: str,
+        row: tuple[int, int] | None,
+        position: tuple[int, int, int],
+    ) -> Finding:
         recognizer, value = hit.recognizer, hit.candidate.value
         explanation = Explanation(
             recognizer=recognizer.name,
@@ -198,7 +208,31 @@ class Detector:
             explanation=explanation,
             key=subject_key(recognizer.entity, recognizer.canonical(value)),
             row=row,
+            position=position,
         )
+
+
+def weigh(recognizer: Recognizer, cand: Candidate, text: str, outer: str) -> Hit | None:
+    """Score one candidate: validation, then context words near it and in ``outer``."""
+    verdict = recognizer.validate(cand.value)
+    if verdict is False:
+        return None
+    before = cand.pattern.score + (recognizer.valid_bonus if verdict else 0.0)
+    window = fold(_window(text, cand.start, cand.end))
+    haystack = f"{window}\n{outer}" if outer else window
+    positives, negatives = folded_words(type(recognizer))
+    found = cand.context + tuple(w for w in positives if w in haystack)
+    against = tuple(w for w in negatives if w in haystack)
+    if recognizer.requires_context and not found:
+        return None
+    after = before + (CONTEXT_BOOST if found else 0.0) - (NEGATIVE_PENALTY if against else 0.0)
+    after = min(1.0, after)
+    if after < REPORT_THRESHOLD:
+        return None
+    name = recognizer.validation_name
+    validation = f"{name} valid" if verdict else f"{name} not checked"
+    context = found + tuple(f"-{w}" for w in against)
+    return Hit(recognizer, cand, validation, context, before, after)
 
 
 def _window(text: str, start: int, end: int) -> str:
@@ -216,14 +250,32 @@ def _window(text: str, start: int, end: int) -> str:
     return f"{before}\n{after}"
 
 
-def _resolve_overlaps(hits: list[_Hit]) -> list[_Hit]:
+def _resolve_overlaps(hits: list[Hit]) -> list[Hit]:
     """Where proposals overlap, the best-scored wins (a card number is not also a My Number)."""
     if len(hits) < 2:
         return hits
-    kept: list[_Hit] = []
+    kept: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (-h.after, h.candidate.start)):
         c = hit.candidate
         if all(c.end <= k.candidate.start or c.start >= k.candidate.end for k in kept):
             kept.append(hit)
     kept.sort(key=lambda h: h.candidate.start)
     return kept
+
+
+def _keep_dependents_beside_people(
+    hits: list[Hit], lines: list[int]
+) -> tuple[list[Hit], list[int]]:
+    """Sex, care level or a diagnosis describe someone only when a person is near."""
+    people = [
+        line
+        for hit, line in zip(hits, lines, strict=True)
+        if hit.recognizer.entity in IDENTIFYING or hit.recognizer.entity == DATE_OF_BIRTH
+    ]
+    kept = [
+        (hit, line)
+        for hit, line in zip(hits, lines, strict=True)
+        if hit.recognizer.entity not in DESCRIBING
+        or any(abs(line - p) <= DEPENDENT_LINES for p in people)
+    ]
+    return [h for h, _ in kept], [line for _, line in kept]

@@ -72,5 +72,9 @@ IDENTIFYING: frozenset[str] = frozenset(
 # Identifies a person only together with another item of the same row.
 IDENTIFYING_WITH_ANOTHER: frozenset[str] = frozenset({DATE_OF_BIRTH})
 
+# Describe a person but identify nobody: reported only beside a person (in the same
+# row, or within a couple of lines of running text); a header 要介護1 over counts is not one.
+DESCRIBING: frozenset[str] = frozenset({GENDER, CARE_LEVEL, HEALTH_INFO})
+
 # Never a person, whatever else is beside it.
 NOT_A_PERSON: frozenset[str] = frozenset({JP_CORPORATE_NUMBER})

@@ -1,23 +1,19 @@
 """A finding: what was found where, how sure we are, and why, without the raw value.
 
 The raw value never leaves the detector. A finding carries a masked excerpt for people
-and a keyed hash (``key``) so that the same My Number seen twice counts as one person;
-the key is salted per process and is never serialised.
+and an in-memory pseudonym (``key``) so that the same My Number seen twice counts as one
+person; the key is Python's per-process salted string hash and is never serialised.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
-_SALT = os.urandom(16)
 
-
-def subject_key(entity: str, canonical: str) -> bytes:
+def subject_key(entity: str, canonical: str) -> int:
     """A per-process pseudonym of a value, for counting distinct people without keeping them."""
-    return hashlib.blake2b(f"{entity}\x00{canonical}".encode(), key=_SALT, digest_size=16).digest()
+    return hash((entity, canonical))
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +49,9 @@ class Explanation:
 class Finding:
     """One entity found at one place.
 
-    ``row`` groups findings of one table row (``(table index, row index)``), so that a row
-    is one person; findings in running text have ``row`` None.
+    ``row`` groups findings of one table row (``(part index, row index)``), so that a row
+    is one person; findings in running text have ``row`` None. ``position`` orders
+    findings as a reader meets them (part, row or line, column or offset).
     """
 
     entity: str
@@ -62,8 +59,9 @@ class Finding:
     score: float
     excerpt: str
     explanation: Explanation
-    key: bytes = field(repr=False, compare=False)
+    key: int = field(repr=False, compare=False)
     row: tuple[int, int] | None = None
+    position: tuple[int, int, int] = field(default=(0, 0, 0), repr=False, compare=False)
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {

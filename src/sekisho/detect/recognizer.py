@@ -8,9 +8,14 @@ weighed the same way:
    holds: score + ``valid_bonus``), False (drop it), None (cannot tell: unchanged);
 3. context words near the value or in its column header add ``CONTEXT_BOOST``; negative
    words ("商品コード") subtract ``NEGATIVE_PENALTY``;
-4. a recognizer with ``requires_context`` reports nothing without a positive context
-   word, because its pattern alone is too common (1 in 11 random 12-digit numbers pass
-   the My Number check digit).
+4. a recognizer with ``requires_context`` reports nothing in running text without a
+   positive context word, because its pattern alone is too common (1 in 11 random
+   12-digit numbers pass the My Number check digit).
+
+In tables a recognizer also answers for whole columns: ``header_words`` name the
+columns that hold its entity, and ``cell_value`` says whether one cell *is* such a value
+(not merely contains one), which is how a classified column is validated cell by cell
+without running every pattern over every cell.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from sekisho.detect.mask import mask_digits
+from sekisho.detect.normalize import normalize
 
 # Digit-run boundaries that work next to kanji (no \b) and do not cut a separated number
 # in the middle ("1234 5678 9012" is not followed by a digit, but "1234 5678 9012 3456" is).
@@ -44,11 +50,13 @@ class Candidate:
     end: int
     value: str
     pattern: Pattern
+    # Set by recognizers whose own analysis found context (an honorific after a name).
+    context: tuple[str, ...] = ()
 
 
 class Recognizer(ABC):
     """Base of every recognizer; subclasses set the class attributes and may override
-    ``validate``, ``canonical`` and ``mask``."""
+    ``candidates``, ``validate``, ``cell_value``, ``canonical`` and ``mask``."""
 
     name: ClassVar[str]
     entity: ClassVar[str]
@@ -56,10 +64,17 @@ class Recognizer(ABC):
     context_words: ClassVar[tuple[str, ...]] = ()
     negative_words: ClassVar[tuple[str, ...]] = ()
     requires_context: ClassVar[bool] = False
-    # Cheap pre-filter: the text must contain this character class to be worth matching.
+    # Cheap pre-filter: "digit", "@", "letter" (anything but digits) or "" (always run).
     needs: ClassVar[str] = "digit"
     validation_name: ClassVar[str] = "validation"
     valid_bonus: ClassVar[float] = 0.3
+    # Tables: column headers (folded substrings) that name this entity, and look-alikes.
+    header_words: ClassVar[tuple[str, ...]] = ()
+    header_exclude: ClassVar[tuple[str, ...]] = ()
+    # May a headerless column be classified from its values alone?
+    value_classifiable: ClassVar[bool] = True
+    # Score of a cell in a column classified as this entity.
+    column_score: ClassVar[float] = 0.6
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         for pattern in self.patterns:
@@ -70,6 +85,19 @@ class Recognizer(ABC):
 
     def validate(self, value: str) -> bool | None:
         """True: verified; False: not this entity; None: cannot tell."""
+        return None
+
+    def cell_value(self, cell: object, text: str) -> str | None:
+        """The value if the whole cell is one of this entity (as in a column headed for it),
+        else None. ``text`` is the cell as text; ``cell`` keeps its type (a date, a number)."""
+        norm = normalize(text).text.strip()
+        if not norm:
+            return None
+        for cand in self.candidates(norm):
+            if (cand.end - cand.start) * 5 >= len(norm) * 4 and self.validate(
+                cand.value
+            ) is not False:
+                return cand.value
         return None
 
     def canonical(self, value: str) -> str:

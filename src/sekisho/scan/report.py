@@ -8,12 +8,11 @@ Only masked excerpts leave this module; ``Finding.key`` is never serialised.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
 
-from sekisho.detect import Finding
+from sekisho.detect import Detection, Finding
 from sekisho.extract import Problem
 
 
@@ -39,23 +38,31 @@ class FileReport:
 
     path: str
     kind: str
-    findings: list[Finding] = field(default_factory=list)
+    detection: Detection
     problems: list[Problem] = field(default_factory=list)
-    records: int = 0
 
     @property
     def unscannable(self) -> bool:
         return bool(self.problems)
 
     @property
+    def records(self) -> int:
+        return self.detection.records
+
+    @property
     def entities(self) -> dict[str, int]:
-        return dict(sorted(Counter(f.entity for f in self.findings).items()))
+        return self.detection.counts
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding, one by one (expanded on first use: a roster holds tens of thousands)."""
+        return self.detection.findings
 
     @property
     def status(self) -> ExitStatus:
         if self.unscannable:
             return ExitStatus.UNSCANNABLE
-        return ExitStatus.FOUND if self.findings else ExitStatus.CLEAN
+        return ExitStatus.FOUND if self.detection else ExitStatus.CLEAN
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
         return {

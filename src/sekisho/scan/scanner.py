@@ -45,13 +45,11 @@ class Scanner:
         return report
 
     def _report(self, name: str, extraction: Extraction) -> FileReport:
-        detection = self.detector.detect(extraction.parts)
         return FileReport(
             path=name,
             kind=extraction.kind,
-            findings=detection.findings,
+            detection=self.detector.detect(extraction.parts),
             problems=list(extraction.problems),
-            records=detection.records,
         )
 
 

@@ -76,6 +76,7 @@ class CreditCardRecognizer(Recognizer):
         "追跡",
         "お問い合わせ番号",
     )
+    header_words = ("カード番号", "クレジット", "card")
     validation_name = "Luhn"
 
     def validate(self, value: str) -> bool | None:

@@ -32,6 +32,7 @@ class EmailAddressRecognizer(Recognizer):
     )
     context_words = ("メール", "mail", "e-mail", "連絡先", "アドレス")
     needs = "@"
+    header_words = ("メール", "mail", "アドレス", "連絡先")
     validation_name = "domain"
     valid_bonus = 0.0
 

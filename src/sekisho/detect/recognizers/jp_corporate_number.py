@@ -41,6 +41,7 @@ class JpCorporateNumberRecognizer(Recognizer):
     )
     negative_words = ("jan", "ean", "バーコード", "商品", "barcode", "product")
     requires_context = True
+    header_words = ("法人番号", "登録番号", "corporate number", "registration number")
     validation_name = "check digit"
 
     def validate(self, value: str) -> bool | None:

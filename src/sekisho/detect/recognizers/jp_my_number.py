@@ -59,6 +59,7 @@ class JpMyNumberRecognizer(Recognizer):
         "部品",
     )
     requires_context = True
+    header_words = ("個人番号", "マイナンバー", "my number", "mynumber", "individual number")
     validation_name = "check digit"
 
     def validate(self, value: str) -> bool | None:

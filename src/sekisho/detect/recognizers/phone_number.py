@@ -65,6 +65,7 @@ class PhoneNumberRecognizer(Recognizer):
         "緊急連絡",
         "ケータイ",
     )
+    header_words = ("電話", "tel", "携帯", "連絡先", "phone", "mobile", "fax", "ファクス")
     validation_name = "numbering plan"
     valid_bonus = 0.0
 

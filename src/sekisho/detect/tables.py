@@ -1,0 +1,300 @@
+"""Tables, column first: classify each column, then validate its cells.
+
+Running every pattern over every cell of a 7,203-row roster is slow and noisy. A column
+is instead classified once, by its header (氏名, 生年月日, 被保険者番号, Name, …) or, when it
+has none, by a sample of its values; then each of its cells is checked against that one
+entity. A header never stands alone: most sampled values must fit too, so a column
+headed 要介護1 over counts is not a care level. Columns that fit nothing are read cell by
+cell as short texts, with the header and the cell to the left as context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from itertools import zip_longest
+
+from sekisho.detect.analyzer import CONTEXT_BOOST, Detector, TableLike, cell_text, folded_words
+from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING
+from sekisho.detect.finding import Explanation, Finding, subject_key
+from sekisho.detect.normalize import fold
+from sekisho.detect.recognizer import Recognizer
+from sekisho.detect.records import STRONG
+
+SAMPLE_SIZE = 40
+HEADER_SHARE = 0.5  # share of sampled cells that must fit a column named by its header
+VALUE_SHARE = 0.8  # … and a column with no (or an unknown) header
+CONTEXTUAL_VALUE_SHARE = 0.9  # … for entities whose pattern alone is too common
+CONTEXTUAL_MIN_SAMPLE = 8
+MIN_VALUE_SAMPLE = 3
+_LABEL_MAX = 40
+
+
+@dataclass(slots=True)
+class ColumnHits:
+    """The cells of one classified column that hold its entity, kept as row numbers."""
+
+    recognizer: Recognizer
+    table: TableLike
+    part_index: int
+    column: int
+    rows: list[int]
+    keys: list[int] | None  # pseudonyms of strong identifiers, to merge the same person
+    score: float
+    explanation: Explanation
+    named_by_header: bool
+
+    def values(self) -> Iterator[tuple[int, str]]:
+        """(row, value) of each hit, re-read from the table (values are not kept)."""
+        column = self.column
+        for r in self.rows:
+            cell = self.table.rows[r][column]
+            text = cell_text(cell)
+            yield r, self.recognizer.cell_value(cell, text) or text.strip()
+
+    def all_keys(self) -> list[int]:
+        if self.keys is not None:
+            return self.keys
+        entity, canonical = self.recognizer.entity, self.recognizer.canonical
+        return [subject_key(entity, canonical(value)) for _, value in self.values()]
+
+    def findings(self) -> Iterator[Finding]:
+        recognizer, table, column = self.recognizer, self.table, self.column
+        for r, value in self.values():
+            yield Finding(
+                entity=recognizer.entity,
+                location=table.cell_location(r, column),
+                score=self.score,
+                excerpt=recognizer.mask(value),
+                explanation=self.explanation,
+                key=subject_key(recognizer.entity, recognizer.canonical(value)),
+                row=(self.part_index, r),
+                position=(self.part_index, r, column),
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Choice:
+    recognizer: Recognizer
+    share: float
+    sampled: int
+    header_words: tuple[str, ...]
+
+
+@cache
+def _header_words(recognizer: type[Recognizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return (
+        tuple(fold(w) for w in recognizer.header_words),
+        tuple(fold(w) for w in recognizer.header_exclude),
+    )
+
+
+def analyze_table(
+    detector: Detector, table: TableLike, index: int
+) -> tuple[list[Finding], list[ColumnHits]]:
+    rows = table.rows
+    head = table.header_row
+    start = head + 1 if head is not None else 0
+    headers = [fold(cell_text(c)).strip() for c in rows[head]] if head is not None else []
+    loose: list[Finding] = []
+    for r in range(start if head is None else head):  # titles above the header
+        loose.extend(_cells_as_text(detector, table, index, r, range(len(rows[r])), []))
+    data = rows[start:]
+    columns: list[ColumnHits] = []
+    if not data:
+        return loose, columns
+    free_columns: list[int] = []
+    leftovers: dict[int, set[int]] = {}
+    for c, column in enumerate(zip_longest(*data)):
+        header = headers[c] if c < len(headers) else ""
+        choice = _classify(detector, column, header)
+        if choice is None:
+            free_columns.append(c)
+            continue
+        hits, rest = _validate_column(choice, column, start)
+        columns.append(_column_hits(choice, table, index, c, hits, header))
+        if rest:
+            leftovers[c] = set(rest)
+    if free_columns or leftovers:
+        for r in range(start, len(rows)):
+            cols = [c for c in free_columns if c < len(rows[r])]
+            cols += [c for c, rest in leftovers.items() if r in rest]
+            if cols:
+                loose.extend(_cells_as_text(detector, table, index, r, sorted(cols), headers))
+    return _keep_dependents_in_person_rows(loose, columns)
+
+
+def _sample(column: Sequence[object]) -> list[tuple[object, str]]:
+    filled = [c for c in column if c is not None and c != ""]
+    step = max(1, len(filled) // SAMPLE_SIZE)
+    picked = []
+    for cell in filled[::step][:SAMPLE_SIZE]:
+        text = cell_text(cell)
+        if text.strip():
+            picked.append((cell, text))
+    return picked
+
+
+def _share(recognizer: Recognizer, sample: list[tuple[object, str]]) -> float:
+    if not sample:
+        return 0.0
+    fits = sum(1 for cell, text in sample if recognizer.cell_value(cell, text) is not None)
+    return fits / len(sample)
+
+
+def _classify(detector: Detector, column: Sequence[object], header: str) -> _Choice | None:
+    sample = _sample(column)
+    if not sample:
+        return None
+    best: _Choice | None = None
+    if header:
+        for recognizer in detector.registry:
+            words, exclude = _header_words(type(recognizer))
+            named = tuple(w for w in words if w in header)
+            if not named or any(x in header for x in exclude):
+                continue
+            share = _share(recognizer, sample)
+            specificity = max(len(w) for w in named)
+            if share >= HEADER_SHARE and (
+                best is None
+                or (share, specificity) > (best.share, max(len(w) for w in best.header_words))
+            ):
+                best = _Choice(recognizer, share, len(sample), named)
+        if best is not None:
+            return best
+    if len(sample) < MIN_VALUE_SAMPLE:
+        return None
+    for recognizer in detector.registry:
+        if not recognizer.value_classifiable:
+            continue
+        if recognizer.requires_context:
+            if len(sample) < CONTEXTUAL_MIN_SAMPLE:
+                continue
+            threshold = CONTEXTUAL_VALUE_SHARE
+        else:
+            threshold = VALUE_SHARE
+        if header and any(w in header for w in folded_words(type(recognizer))[1]):
+            continue  # 商品コード over 12-digit numbers: the header says what they are not
+        share = _share(recognizer, sample)
+        if share >= threshold and (best is None or share > best.share):
+            best = _Choice(recognizer, share, len(sample), ())
+    return best
+
+
+def _validate_column(
+    choice: _Choice, column: Sequence[object], start: int
+) -> tuple[list[tuple[int, str | None]], list[int]]:
+    recognizer = choice.recognizer
+    strong = recognizer.entity in STRONG
+    hits: list[tuple[int, str | None]] = []
+    rest: list[int] = []
+    cell_value = recognizer.cell_value
+    for i, cell in enumerate(column):
+        if cell is None or cell == "":
+            continue
+        text = cell if isinstance(cell, str) else cell_text(cell)
+        value = cell_value(cell, text)
+        if value is not None:
+            hits.append((start + i, recognizer.canonical(value) if strong else None))
+        elif text.strip():
+            rest.append(start + i)
+    return hits, rest
+
+
+def _column_hits(
+    choice: _Choice,
+    table: TableLike,
+    index: int,
+    column: int,
+    hits: list[tuple[int, str | None]],
+    header: str,
+) -> ColumnHits:
+    recognizer = choice.recognizer
+    named = bool(choice.header_words)
+    score = min(1.0, recognizer.column_score + (CONTEXT_BOOST if named else 0.2))
+    explanation = Explanation(
+        recognizer=recognizer.name,
+        pattern="column header" if named else "column values",
+        validation=f"{round(choice.share * choice.sampled)}/{choice.sampled} sampled cells valid",
+        context=choice.header_words,
+        score_before=recognizer.column_score,
+        score_after=score,
+    )
+    keys = None
+    if recognizer.entity in STRONG:
+        keys = [subject_key(recognizer.entity, canonical or "") for _, canonical in hits]
+    return ColumnHits(
+        recognizer=recognizer,
+        table=table,
+        part_index=index,
+        column=column,
+        rows=[r for r, _ in hits],
+        keys=keys,
+        score=score,
+        explanation=explanation,
+        named_by_header=named,
+    )
+
+
+def _cells_as_text(
+    detector: Detector,
+    table: TableLike,
+    index: int,
+    r: int,
+    cols: Sequence[int],
+    headers: list[str],
+) -> list[Finding]:
+    row = table.rows[r]
+    found: list[Finding] = []
+    for c in cols:
+        cell = row[c]
+        text = cell_text(cell)
+        if not text.strip():
+            continue
+        context = headers[c] if c < len(headers) else ""
+        if c > 0:
+            left = row[c - 1]
+            if isinstance(left, str) and 0 < len(left) <= _LABEL_MAX:
+                context = f"{context}\n{fold(left)}"
+        for hit in detector.hits(text, context):
+            found.append(
+                detector.finding(hit, table.cell_location(r, c), (index, r), (index, r, c))
+            )
+    return found
+
+
+def _keep_dependents_in_person_rows(
+    loose: list[Finding], columns: list[ColumnHits]
+) -> tuple[list[Finding], list[ColumnHits]]:
+    """Sex, care level and diagnoses count only in rows that describe a person, and a date
+    found by its values alone is a birth date only in such a row."""
+    needs_person = [
+        c
+        for c in columns
+        if c.recognizer.entity in DESCRIBING
+        or (c.recognizer.entity == DATE_OF_BIRTH and not c.named_by_header)
+    ]
+    if not needs_person and not any(f.row is not None and _is_dependent(f) for f in loose):
+        return loose, columns
+    people: set[int] = set()
+    for c in columns:
+        if c.recognizer.entity in IDENTIFYING or (
+            c.recognizer.entity == DATE_OF_BIRTH and c not in needs_person
+        ):
+            people.update(c.rows)
+    for f in loose:
+        if f.row is not None and (f.entity in IDENTIFYING or f.entity == DATE_OF_BIRTH):
+            people.add(f.row[1])
+    for c in needs_person:
+        kept = [i for i, r in enumerate(c.rows) if r in people]
+        if len(kept) != len(c.rows):
+            c.rows = [c.rows[i] for i in kept]
+            if c.keys is not None:
+                c.keys = [c.keys[i] for i in kept]
+    loose = [f for f in loose if not (f.row is not None and _is_dependent(f)) or f.row[1] in people]
+    return loose, [c for c in columns if c.rows]
+
+
+def _is_dependent(finding: Finding) -> bool:
+    return finding.entity in DESCRIBING
