@@ -8,12 +8,14 @@ prolonged-sound mark "ー" as "-" only between or beside digits (it stays a vowe
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
 _DASHES = frozenset("‐‑‒–—―−﹣－")
 _PROLONGED = "ー"
 _VOICING = frozenset("\uff9e\uff9f\u3099\u309a")
+_DASH_RE = re.compile(r"[‐‑‒–—―−﹣－]|(?<=[0-9])ー|ー(?=[0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +43,11 @@ def normalize(original: str) -> NormalizedText:
     """Canonical form of ``original`` for matching; see the module docstring."""
     if original.isascii():
         return NormalizedText(original, original)
-    if unicodedata.is_normalized("NFKC", original) and not _has_dash(original):
-        return NormalizedText(original, original)
+    if unicodedata.is_normalized("NFKC", original):
+        if _DASH_RE.search(original) is None:
+            return NormalizedText(original, original)
+        # Dashes map one character to one: the offsets stay the identity.
+        return NormalizedText(_DASH_RE.sub("-", original), original)
     chars: list[str] = []
     offsets: list[int] = []
     i, n = 0, len(original)
@@ -59,10 +64,6 @@ def normalize(original: str) -> NormalizedText:
             chars[k] = "-"
     offsets.append(n)
     return NormalizedText("".join(chars), original, tuple(offsets))
-
-
-def _has_dash(text: str) -> bool:
-    return _PROLONGED in text or not _DASHES.isdisjoint(text)
 
 
 def _beside_digit(chars: list[str], k: int) -> bool:

@@ -75,6 +75,10 @@ class Recognizer(ABC):
     value_classifiable: ClassVar[bool] = True
     # Score of a cell in a column classified as this entity.
     column_score: ClassVar[float] = 0.6
+    # In a classified column, a text cell that fully matches this is taken without further
+    # checks (the fast path for 7,203-row rosters); other cells go through
+    # ``column_cell_value``. None for entities whose every cell needs its check digit.
+    column_shape: ClassVar[re.Pattern[str] | None] = None
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         for pattern in self.patterns:
@@ -100,8 +104,21 @@ class Recognizer(ABC):
                 return cand.value
         return None
 
+    def column_cell_value(self, cell: object, text: str) -> object | None:
+        """Whether a cell of a column already classified as this entity holds one (any
+        non-None marker); a recognizer whose precise check is slow may trust the column and
+        check less here. ``cell_value`` gives the value itself when it is needed."""
+        return self.cell_value(cell, text)
+
+    def plausible_column(self, values: list[str]) -> bool:
+        """Whether sampled values (from ``cell_value``) look like a column of this entity when
+        no header names it: births spread over years, 1s and 2s alone are not sexes."""
+        return True
+
     def canonical(self, value: str) -> str:
         """The form under which two writings of one value are the same (digits only)."""
+        if value.isascii() and value.isdigit():
+            return value
         return _NON_DIGIT.sub("", value)
 
     def mask(self, value: str) -> str:

@@ -176,8 +176,13 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
             threshold = VALUE_SHARE
         if header and any(w in header for w in folded_words(type(recognizer))[1]):
             continue  # 商品コード over 12-digit numbers: the header says what they are not
-        share = _share(recognizer, sample)
-        if share >= threshold and (best is None or share > best.share):
+        values = [
+            v for cell, text in sample if (v := recognizer.cell_value(cell, text)) is not None
+        ]
+        share = len(values) / len(sample)
+        if share < threshold or not recognizer.plausible_column(values):
+            continue
+        if best is None or share > best.share:
             best = _Choice(recognizer, share, len(sample), ())
     return best
 
@@ -185,20 +190,33 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
 def _validate_column(
     choice: _Choice, column: Sequence[object], start: int
 ) -> tuple[list[tuple[int, str | None]], list[int]]:
+    """Rows whose cell holds the column's entity (with the canonical value of strong
+    identifiers, to merge people), and the rows of text cells that do not."""
     recognizer = choice.recognizer
     strong = recognizer.entity in STRONG
+    canonical = recognizer.canonical
+    shape = recognizer.column_shape.fullmatch if recognizer.column_shape is not None else None
+    check = recognizer.column_cell_value
     hits: list[tuple[int, str | None]] = []
     rest: list[int] = []
-    cell_value = recognizer.cell_value
-    for i, cell in enumerate(column):
+    for i, cell in enumerate(column, start):
         if cell is None or cell == "":
             continue
-        text = cell if isinstance(cell, str) else cell_text(cell)
-        value = cell_value(cell, text)
-        if value is not None:
-            hits.append((start + i, recognizer.canonical(value) if strong else None))
-        elif text.strip():
-            rest.append(start + i)
+        if type(cell) is str:
+            if shape is not None and shape(cell):
+                hits.append((i, canonical(cell) if strong else None))
+                continue
+            marker = check(cell, cell)
+        else:
+            marker = check(cell, cell_text(cell))
+        if marker is not None:
+            if strong:
+                value = recognizer.cell_value(cell, cell_text(cell))
+                hits.append((i, canonical(value) if value is not None else None))
+            else:
+                hits.append((i, None))
+        elif type(cell) is str and cell.strip():
+            rest.append(i)
     return hits, rest
 
 

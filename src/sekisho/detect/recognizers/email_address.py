@@ -36,6 +36,8 @@ class EmailAddressRecognizer(Recognizer):
     validation_name = "domain"
     valid_bonus = 0.0
 
+    column_shape = re.compile(rf"{_LOCAL}@{_DOMAIN}")
+
     def validate(self, value: str) -> bool | None:
         local, _, domain = value.rpartition("@")
         return len(local) <= 64 and len(domain) <= 253

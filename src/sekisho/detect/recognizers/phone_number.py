@@ -69,6 +69,26 @@ class PhoneNumberRecognizer(Recognizer):
     validation_name = "numbering plan"
     valid_bonus = 0.0
 
+    column_shape = re.compile(r"(?!0120|0800|0570|0180|0990)0[1-9][0-9]{0,3}-[0-9]{1,4}-[0-9]{4}")
+    _cell = re.compile(r"\+?[0-9]{1,5}[- ()]{1,2}[0-9]{1,4}[- )]{1,2}[0-9]{4}")
+
+    def cell_value(self, cell: object, text: str) -> str | None:
+        """Under a phone header, a number grouped like a phone number is one even when it
+        breaks the numbering plan (a typo, or a number of a plan we do not know); business
+        prefixes (0120, 0570, …) are still not a person's."""
+        value = super().cell_value(cell, text)
+        if value is not None or not isinstance(cell, str):
+            return value
+        stripped = text.strip()
+        digits = self.canonical(stripped)
+        if (
+            self._cell.fullmatch(stripped)
+            and len(digits) in (10, 11)
+            and not digits.startswith(_BUSINESS_PREFIXES)
+        ):
+            return stripped
+        return None
+
     def validate(self, value: str) -> bool | None:
         digits = self.canonical(value)
         if digits.startswith("81") and value.lstrip().startswith("+"):

@@ -1,0 +1,153 @@
+"""ADDRESS: a postal address of a person, checked against the municipality gazetteer."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from sekisho.detect.entities import ADDRESS
+from sekisho.detect.gazetteer import Gazetteer, gazetteer
+from sekisho.detect.normalize import normalize
+from sekisho.detect.recognizer import Candidate, Pattern, Recognizer
+
+_NUM = r"[0-9一二三四五六七八九十百千〇]+"
+# 町域 then 番地: 1丁目2番3号, 1-2-3, 一丁目二番地の三, 123番地; then an optional building and room.
+_REST = re.compile(
+    r"(?P<town>[^\s0-9、。,，()（）「」【】:：]{0,20}?)"
+    rf"(?P<num>{_NUM}(?:丁目|番町|番地の?|番|号|-|の){_NUM}?(?:(?:番地の?|番|号|-|の){_NUM})*(?:号)?)"
+    r"(?P<building>[ 　]?[^\s、。,，「」()（）0-9]{1,20}[0-9]{1,4}(?:号室)?)?"
+)
+_POSTAL = re.compile(r"〒?\s*[0-9]{3}-?[0-9]{4}\s*$")
+_FULL = Pattern("prefecture + municipality + number", re.compile(""), 0.55)
+_PARTIAL = Pattern("municipality + number", re.compile(""), 0.45)
+_UNLISTED = Pattern("prefecture + unlisted municipality + number", re.compile(""), 0.4)
+# A municipality the gazetteer does not list (merged away before its data, or mistyped):
+# the shape of one, after a real prefecture.
+_SHAPE = re.compile(r"(?:[^\s0-9、。,，()（）]{1,5}[郡島])?[^\s0-9、。,，()（）]{1,6}?[市区町村]")
+
+
+class AddressRecognizer(Recognizer):
+    """都道府県 + 市区町村 + 町域 + 番地 in the forms people write (1丁目2番3号, 1-2-3,
+    漢数字, 番地の, a building and room), the prefecture optional. The prefecture and the
+    municipality must exist in the bundled gazetteer (Digital Agency's Address Base
+    Registry: 47 prefectures, 1,922 municipalities and wards); a prefecture that does not
+    hold the municipality is still an address (a typing slip is still personal data).
+
+    Organisations' addresses (会場, 所在地, 市役所) are lowered by negative context; a 〒
+    postal code, a label (住所, 自宅) or an honorific raise the score.
+    """
+
+    name = "AddressRecognizer"
+    entity = ADDRESS
+    context_words = (
+        "住所",
+        "居所",
+        "自宅",
+        "住まい",
+        "転居",
+        "転入",
+        "宛先",
+        "送付先",
+        "〒",
+        "address",
+        "様方",
+        "様",
+        "方",
+    )
+    negative_words = (
+        "会場",
+        "場所",
+        "所在地",
+        "本社",
+        "本店",
+        "支店",
+        "事務所",
+        "役所",
+        "役場",
+        "庁舎",
+        "センター",
+        "ホール",
+        "会館",
+        "公民館",
+        "開催",
+        "アクセス",
+        "駐車場",
+        "事業所",
+        "営業所",
+        "店舗",
+        "病院",
+        "学校",
+        "窓口",
+        "venue",
+        "office",
+    )
+    needs = "letter"
+    validation_name = "gazetteer"
+    valid_bonus = 0.0
+    header_words = ("住所", "現住所", "居所", "所在地", "address", "住居")
+    header_exclude = ("メール", "mail", "アドレス")
+    column_score = 0.6
+
+    def __init__(self, places: Gazetteer | None = None) -> None:
+        self.places = places or gazetteer()
+        prefectures = "|".join(sorted(self.places.prefectures))
+        # The shape of an address cell, for the fast path of a classified column.
+        self.column_shape = re.compile(  # type: ignore[misc]
+            rf"(?:〒?\s*[0-9]{{3}}-?[0-9]{{4}}\s*)?(?:{prefectures})?[^\s0-9]{{1,14}}?[市区町村郡島]"
+            rf"[^\s0-9]{{0,20}}?{_NUM}(?:丁目|番町|番地|番|号|-|の).*"
+        )
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        i, n = 0, len(text)
+        while i < n:
+            match = self._address_at(text, i)
+            if match is None:
+                i += 1
+                continue
+            end, pattern = match
+            context = ("〒",) if _POSTAL.search(text, max(0, i - 12), i) else ()
+            yield Candidate(i, end, text[i:end], pattern, context)
+            i = end
+
+    def _address_at(self, text: str, i: int) -> tuple[int, Pattern] | None:
+        places = self.places
+        pref = places.prefecture_at(text, i)
+        j = i + len(pref) if pref else i
+        muni = places.municipality_at(text, j)
+        unlisted = False
+        if muni is None:
+            shape = _SHAPE.match(text, j) if pref else None
+            if shape is None:
+                return None
+            muni, unlisted = shape.group(0), True
+        if pref is None and i > 0 and places.prefecture_at(text, max(0, i - 4)) is not None:
+            return None  # inside a longer address that starts earlier
+        rest = _REST.match(text, j + len(muni))
+        if rest is None:
+            return None
+        if unlisted:
+            return rest.end(), _UNLISTED
+        return rest.end(), (_FULL if pref else _PARTIAL)
+
+    def validate(self, value: str) -> bool | None:
+        return None  # the gazetteer was consulted while matching; the pattern says how
+
+    def cell_value(self, cell: object, text: str) -> str | None:
+        if not isinstance(cell, str):
+            return None
+        norm = normalize(text).text.strip()
+        start = 0
+        postal = re.match(r"〒?\s*[0-9]{3}-?[0-9]{4}\s*", norm)
+        if postal:
+            start = postal.end()
+        return norm if self._address_at(norm, start) is not None else None
+
+    def canonical(self, value: str) -> str:
+        return re.sub(r"\s", "", value)
+
+    def mask(self, value: str) -> str:
+        places = self.places
+        pref = places.prefecture_at(value, 0) or ""
+        muni = places.municipality_at(value, len(pref)) or ""
+        head = pref + muni
+        return head + "*" * max(3, len(value) - len(head)) if head else "*" * len(value)

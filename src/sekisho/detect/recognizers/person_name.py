@@ -1,0 +1,211 @@
+"""PERSON_NAME: people's names in kanji, kana or romaji, found with SudachiPy."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+
+from sekisho.detect.entities import PERSON_NAME
+from sekisho.detect.mask import mask_text
+from sekisho.detect.normalize import normalize
+from sekisho.detect.recognizer import Candidate, Pattern, Recognizer
+
+HONORIFICS = ("様", "さん", "殿", "氏", "君", "くん", "ちゃん")
+_FULL = Pattern("family + given name", re.compile(""), 0.6)
+_HONORED = Pattern("family name + honorific", re.compile(""), 0.4)
+_SINGLE = Pattern("single name", re.compile(""), 0.1)
+_ROMAJI = Pattern(
+    "romaji name",
+    re.compile(
+        r"(?<![A-Za-z])(?P<value>[A-Z][a-z]{1,15}(?:[ ,]+[A-Z][a-z]{1,15}|[ ,]+[A-Z]{2,16}))(?![A-Za-z])"
+    ),
+    0.2,
+)
+# A name as a roster cell holds it: kanji or kana, optionally one space between the parts.
+_NAME_CHARS = r"[\u4e00-\u9fff\u3005\u3006\u30f5\u30f6ぁ-んァ-ヶー・]"
+_CELL_KANJI_KANA = re.compile(rf"{_NAME_CHARS}{{1,8}}(?:[ 　]{_NAME_CHARS}{{1,8}})?")
+_CELL_ROMAJI = re.compile(
+    r"[A-Za-z][a-z]{1,15}(?:[ ,]+[A-Za-z][a-z]{1,15})|[A-Z]{2,16}(?:[ ,]+[A-Z]{2,16})"
+)
+
+_local = threading.local()
+
+
+def _tokenizer():  # type: ignore[no-untyped-def]
+    """One Sudachi tokenizer per thread (they are not thread-safe), loaded on first use."""
+    tokenizer = getattr(_local, "tokenizer", None)
+    if tokenizer is None:
+        from sudachipy import Dictionary, SplitMode
+
+        dictionary = Dictionary(dict="core")
+        make = getattr(dictionary, "tokenizer", None) or dictionary.create  # renamed in 0.7
+        tokenizer = make(mode=SplitMode.C)
+        _local.tokenizer = tokenizer
+    return tokenizer
+
+
+class PersonNameRecognizer(Recognizer):
+    """Names by part of speech, not by a home-made list: SudachiPy with sudachidict-core
+    tags 名詞,固有名詞,人名,{姓,名,一般}. A family name followed by a given name (with or
+    without a space) is a name; a family name alone needs an honorific (様, さん, 殿, 氏);
+    a lone given name or surname with only a label is too weak ("担当 佐藤" in a press
+    release is staff, not a resident). Labels (氏名, 対象者, 担当, 利用者) raise the score.
+    Katakana readings (フリガナ, カナ氏名, セイ/メイ columns) are names too; romaji names
+    need a label (Name, Mr., Ms.).
+
+    Place names (地名), era names (昭和) and organisation names (株式会社…) are not 人名
+    in the dictionary and are not reported.
+    """
+
+    name = "PersonNameRecognizer"
+    entity = PERSON_NAME
+    patterns = (_FULL, _HONORED, _SINGLE, _ROMAJI)
+    context_words = (
+        "氏名",
+        "名前",
+        "対象者",
+        "担当",
+        "利用者",
+        "本人",
+        "被保険者",
+        "申請者",
+        "患者",
+        "入居者",
+        "世帯主",
+        "保護者",
+        "name",
+        "mr.",
+        "ms.",
+        "mrs.",
+        "dear",
+    )
+    negative_words = ("株式会社", "有限会社", "(株)", "会社", "駅", "通り", "公園", "ビル")
+    needs = "letter"
+    valid_bonus = 0.0
+    validation_name = "dictionary"
+    header_words = (
+        "氏名",
+        "名前",
+        "フリガナ",
+        "ふりがな",
+        "カナ",
+        "よみがな",
+        "セイ",
+        "メイ",
+        "name",
+        "対象者",
+        "利用者",
+        "被保険者名",
+        "世帯主",
+        "担当者",
+        "申請者",
+        "受取人",
+        "名義",
+    )
+    header_exclude = (
+        "施設名",
+        "事業所名",
+        "会社名",
+        "法人名",
+        "商品名",
+        "地区名",
+        "品名",
+        "店名",
+        "会場名",
+        "団体名",
+        "file name",
+        "user name",
+        "username",
+    )
+    column_score = 0.6
+    column_shape = re.compile(f"{_CELL_KANJI_KANA.pattern}|{_CELL_ROMAJI.pattern}")
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        yield from self._sudachi_candidates(text)
+        for match in _ROMAJI.regex.finditer(text):
+            yield Candidate(match.start("value"), match.end("value"), match.group("value"), _ROMAJI)
+
+    def _sudachi_candidates(self, text: str) -> Iterator[Candidate]:
+        if len(text) > 20000:
+            # Very long texts are tokenized line by line to bound Sudachi's input size.
+            offset = 0
+            for line in text.splitlines(keepends=True):
+                for cand in self._sudachi_candidates(line):
+                    yield Candidate(
+                        cand.start + offset,
+                        cand.end + offset,
+                        cand.value,
+                        cand.pattern,
+                        cand.context,
+                    )
+                offset += len(line)
+            return
+        tokens = [
+            (m.begin(), m.end(), m.part_of_speech(), m.surface())
+            for m in _tokenizer().tokenize(text)
+        ]
+        i, n = 0, len(tokens)
+        while i < n:
+            begin, end, pos, _surface = tokens[i]
+            if pos[2] != "人名":
+                i += 1
+                continue
+            j = i + 1
+            if j < n and tokens[j][3].isspace() and j + 1 < n and tokens[j + 1][2][2] == "人名":
+                j += 1
+            if j < n and tokens[j][2][2] == "人名" and pos[3] != "名":
+                stop = tokens[j][1]
+                following = tokens[j + 1][3] if j + 1 < n else ""
+                context = (following,) if following in HONORIFICS else ()
+                yield Candidate(begin, stop, text[begin:stop], _FULL, context)
+                i = j + 1
+                continue
+            following = tokens[i + 1][3] if i + 1 < n else ""
+            if following in HONORIFICS:
+                yield Candidate(begin, end, text[begin:end], _HONORED, (following,))
+            else:
+                yield Candidate(begin, end, text[begin:end], _SINGLE)
+            i += 1
+
+    def cell_value(self, cell: object, text: str) -> str | None:
+        """A whole cell that is a name: most tokens are 人名 and none is a place or a word."""
+        if not isinstance(cell, str) or not 1 < len(text) <= 40:
+            return None
+        value = normalize(text).text.strip()
+        if _CELL_ROMAJI.fullmatch(value):
+            return value
+        if not _CELL_KANJI_KANA.fullmatch(value):
+            return None
+        names = others = 0
+        for m in _tokenizer().tokenize(value):
+            pos = m.part_of_speech()
+            if pos[0] == "空白" or pos[0] == "補助記号":
+                continue
+            if pos[2] == "人名":
+                names += 1
+            elif pos[1] == "固有名詞" and pos[2] == "地名":
+                return None
+            else:
+                others += 1
+        return value if names and names >= others else None
+
+    def column_cell_value(self, cell: object, text: str) -> object | None:
+        """In a column already known to hold names, the shape is enough (and fast)."""
+        if not isinstance(cell, str):
+            return None
+        value = text.strip()
+        if _CELL_KANJI_KANA.fullmatch(value) or _CELL_ROMAJI.fullmatch(value):
+            return value
+        value = normalize(value).text
+        return value if _CELL_KANJI_KANA.fullmatch(value) or _CELL_ROMAJI.fullmatch(value) else None
+
+    def canonical(self, value: str) -> str:
+        return re.sub(r"\s", "", value)
+
+    def mask(self, value: str) -> str:
+        parts = value.split()
+        if len(parts) >= 2:
+            return parts[0] + " " + " ".join("*" * len(p) for p in parts[1:])
+        keep = 2 if len(value) >= 4 else 1
+        return mask_text(value, keep=keep)
