@@ -10,8 +10,9 @@ cell as short texts, with the header and the cell to the left as context.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from itertools import zip_longest
 
@@ -112,8 +113,8 @@ def analyze_table(
         if choice is None:
             free_columns.append(c)
             continue
-        hits, rest = _validate_column(choice, column, start)
-        columns.append(_column_hits(choice, table, index, c, hits, header))
+        hits, canon, rest = _validate_column(choice, column, start)
+        columns.append(_column_hits(choice, table, index, c, hits, canon))
         if rest:
             leftovers[c] = set(rest)
     if free_columns or leftovers:
@@ -189,35 +190,57 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
 
 def _validate_column(
     choice: _Choice, column: Sequence[object], start: int
-) -> tuple[list[tuple[int, str | None]], list[int]]:
-    """Rows whose cell holds the column's entity (with the canonical value of strong
-    identifiers, to merge people), and the rows of text cells that do not."""
+) -> tuple[list[int], list[str] | None, list[int]]:
+    """Rows whose cell holds the column's entity, the canonical values of those cells when
+    the entity is a strong identifier (to merge people), and the rows of text cells that
+    do not hold it.
+
+    A column of text cells is first matched against the recognizer's shape in one pass
+    (``map`` over the compiled pattern, no Python call per cell); only the cells that
+    miss the shape get the recognizer's own check. Results are kept as flat lists of ints
+    and strings: tens of thousands of tuples would wake the garbage collector over the
+    whole workbook.
+    """
     recognizer = choice.recognizer
-    strong = recognizer.entity in STRONG
-    canonical = recognizer.canonical
-    shape = recognizer.column_shape.fullmatch if recognizer.column_shape is not None else None
-    check = recognizer.column_cell_value
-    hits: list[tuple[int, str | None]] = []
+    canonical = recognizer.canonical if recognizer.entity in STRONG else None
+    rows: list[int] = []
     rest: list[int] = []
-    for i, cell in enumerate(column, start):
+    indices: Iterable[int] = range(len(column))
+    if recognizer.column_shape is not None:
+        fullmatch = recognizer.column_shape.fullmatch
+        try:
+            rows = [i for i, m in enumerate(map(fullmatch, column)) if m]  # type: ignore[arg-type]
+        except TypeError:  # a cell that is not text: take the general path
+            rows = []
+        else:
+            indices = [i for i, m in enumerate(map(fullmatch, column)) if not m and column[i] != ""]  # type: ignore[arg-type]
+    canon = [canonical(column[i]) for i in rows] if canonical is not None else None  # type: ignore[arg-type]
+    check = recognizer.column_cell_value
+    late: list[int] = []
+    for i in indices:
+        cell = column[i]
         if cell is None or cell == "":
             continue
-        if type(cell) is str:
-            if shape is not None and shape(cell):
-                hits.append((i, canonical(cell) if strong else None))
-                continue
-            marker = check(cell, cell)
+        # Dates need no text form; every other cell is checked as the user sees it.
+        text = cell if type(cell) is str else ("" if isinstance(cell, date) else cell_text(cell))
+        if check(cell, text) is None:
+            if type(cell) is str and cell.strip():
+                rest.append(start + i)
+            continue
+        late.append(i)
+        if canon is not None:
+            value = recognizer.cell_value(cell, text or cell_text(cell))
+            canon.append(canonical(value) if value is not None and canonical else "")
+    if late:
+        if rows:
+            order = sorted(range(len(rows) + len(late)), key=(rows + late).__getitem__)
+            merged = rows + late
+            rows = [merged[k] for k in order]
+            if canon is not None:
+                canon = [canon[k] for k in order]
         else:
-            marker = check(cell, cell_text(cell))
-        if marker is not None:
-            if strong:
-                value = recognizer.cell_value(cell, cell_text(cell))
-                hits.append((i, canonical(value) if value is not None else None))
-            else:
-                hits.append((i, None))
-        elif type(cell) is str and cell.strip():
-            rest.append(i)
-    return hits, rest
+            rows = late
+    return [start + i for i in rows], canon, rest
 
 
 def _column_hits(
@@ -225,8 +248,8 @@ def _column_hits(
     table: TableLike,
     index: int,
     column: int,
-    hits: list[tuple[int, str | None]],
-    header: str,
+    rows: list[int],
+    canon: list[str] | None,
 ) -> ColumnHits:
     recognizer = choice.recognizer
     named = bool(choice.header_words)
@@ -239,15 +262,14 @@ def _column_hits(
         score_before=recognizer.column_score,
         score_after=score,
     )
-    keys = None
-    if recognizer.entity in STRONG:
-        keys = [subject_key(recognizer.entity, canonical or "") for _, canonical in hits]
+    entity = recognizer.entity
+    keys = [subject_key(entity, value) for value in canon] if canon is not None else None
     return ColumnHits(
         recognizer=recognizer,
         table=table,
         part_index=index,
         column=column,
-        rows=[r for r, _ in hits],
+        rows=rows,
         keys=keys,
         score=score,
         explanation=explanation,
