@@ -34,3 +34,18 @@ def entities_in(detector: Detector, text: str) -> list[str]:
     from sekisho.extract import TextPart
 
     return [f.entity for f in detector.text(TextPart(text))]
+
+
+def column_entities(detector: Detector, header: str | None, values: list[object]) -> dict[str, int]:
+    """Entity counts of a one-column table (with ``header`` as its header row, if given)."""
+    from sekisho.extract import TablePart
+
+    rows = ([[header]] if header is not None else []) + [[v] for v in values]
+    table = TablePart(rows=rows, header_row=0 if header is not None else None)
+    return detector.detect([table]).counts
+
+
+def table_detection(detector: Detector, rows: list[list[object]], header: bool = True):  # type: ignore[no-untyped-def]
+    from sekisho.extract import TablePart
+
+    return detector.detect([TablePart(rows=rows, header_row=0 if header else None)])

@@ -28,7 +28,9 @@ def test_all_sheets_are_read_with_types_and_places(tmp_path: Path) -> None:
     assert raw.header == ("氏名", "生年月日", "被保険者番号")
     data_row = raw.rows[raw.header_row + 1]  # type: ignore[operator]
     assert data_row[1] == date(1940, 3, 2)  # a date stays a date
-    assert data_row[2] == 123456789 and isinstance(data_row[2], int | float)  # a number stays a number
+    assert data_row[2] == 123456789 and isinstance(
+        data_row[2], int | float
+    )  # a number stays a number
     assert raw.cell_location(raw.header_row + 1, 2) == "sheet 元データ (hidden)!D3"  # type: ignore[operator]
 
 

@@ -71,8 +71,12 @@ class Recognizer(ABC):
     # Tables: column headers (folded substrings) that name this entity, and look-alikes.
     header_words: ClassVar[tuple[str, ...]] = ()
     header_exclude: ClassVar[tuple[str, ...]] = ()
-    # May a headerless column be classified from its values alone?
+    # May a headerless column be classified from its values alone, and on how much?
+    # Entities whose pattern is common need a larger, cleaner sample: 40 cells passing a
+    # check digit that 1 in 11 random numbers pass is context enough.
     value_classifiable: ClassVar[bool] = True
+    value_min_sample: ClassVar[int] = 3
+    value_min_share: ClassVar[float] = 0.8
     # Score of a cell in a column classified as this entity.
     column_score: ClassVar[float] = 0.6
     # In a classified column, a text cell that fully matches this is taken without further

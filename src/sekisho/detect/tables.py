@@ -25,10 +25,7 @@ from sekisho.detect.records import STRONG
 
 SAMPLE_SIZE = 40
 HEADER_SHARE = 0.5  # share of sampled cells that must fit a column named by its header
-VALUE_SHARE = 0.8  # … and a column with no (or an unknown) header
-CONTEXTUAL_VALUE_SHARE = 0.9  # … for entities whose pattern alone is too common
-CONTEXTUAL_MIN_SAMPLE = 8
-MIN_VALUE_SAMPLE = 3
+MIN_VALUE_SAMPLE = 3  # below this, values alone never classify a column
 _LABEL_MAX = 40
 
 
@@ -169,12 +166,9 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
     for recognizer in detector.registry:
         if not recognizer.value_classifiable:
             continue
-        if recognizer.requires_context:
-            if len(sample) < CONTEXTUAL_MIN_SAMPLE:
-                continue
-            threshold = CONTEXTUAL_VALUE_SHARE
-        else:
-            threshold = VALUE_SHARE
+        if len(sample) < recognizer.value_min_sample:
+            continue
+        threshold = recognizer.value_min_share
         if header and any(w in header for w in folded_words(type(recognizer))[1]):
             continue  # 商品コード over 12-digit numbers: the header says what they are not
         values = [

@@ -14,12 +14,12 @@ _NUM = r"[0-9一二三四五六七八九十百千〇]+"
 # 町域 then 番地: 1丁目2番3号, 1-2-3, 一丁目二番地の三, 123番地; then an optional building and room.
 _REST = re.compile(
     r"(?P<town>[^\s0-9、。,，()（）「」【】:：]{0,20}?)"
-    rf"(?P<num>{_NUM}(?:丁目|番町|番地の?|番|号|-|の){_NUM}?(?:(?:番地の?|番|号|-|の){_NUM})*(?:号)?)"
+    rf"(?P<num>{_NUM}(?:丁目|番町|番地の?|番|号|-|の|条|線)(?:{_NUM})?(?:(?:丁目|番地の?|番|号|-|の|条|線){_NUM})*(?:号)?)"
     r"(?P<building>[ 　]?[^\s、。,，「」()（）0-9]{1,20}[0-9]{1,4}(?:号室)?)?"
 )
 _POSTAL = re.compile(r"〒?\s*[0-9]{3}-?[0-9]{4}\s*$")
 _FULL = Pattern("prefecture + municipality + number", re.compile(""), 0.55)
-_PARTIAL = Pattern("municipality + number", re.compile(""), 0.45)
+_PARTIAL = Pattern("municipality + number", re.compile(""), 0.5)
 _UNLISTED = Pattern("prefecture + unlisted municipality + number", re.compile(""), 0.4)
 # A municipality the gazetteer does not list (merged away before its data, or mistyped):
 # the shape of one, after a real prefecture.
@@ -94,7 +94,7 @@ class AddressRecognizer(Recognizer):
         # The shape of an address cell, for the fast path of a classified column.
         self.column_shape = re.compile(  # type: ignore[misc]
             rf"(?:〒?\s*[0-9]{{3}}-?[0-9]{{4}}\s*)?(?:{prefectures})?[^\s0-9]{{1,14}}?[市区町村郡島]"
-            rf"[^\s0-9]{{0,20}}?{_NUM}(?:丁目|番町|番地|番|号|-|の).*"
+            rf"[^\s0-9]{{0,20}}?{_NUM}(?:丁目|番町|番地|番|号|-|の|条|線).*"
         )
 
     def candidates(self, text: str) -> Iterator[Candidate]:

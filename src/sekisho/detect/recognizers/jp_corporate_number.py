@@ -41,6 +41,8 @@ class JpCorporateNumberRecognizer(Recognizer):
     )
     negative_words = ("jan", "ean", "バーコード", "商品", "barcode", "product")
     requires_context = True
+    value_min_sample = 8
+    value_min_share = 0.9
     header_words = ("法人番号", "登録番号", "corporate number", "registration number")
     validation_name = "check digit"
 

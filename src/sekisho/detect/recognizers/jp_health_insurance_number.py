@@ -27,6 +27,13 @@ class JpHealthInsuranceNumberRecognizer(Recognizer):
     entity = JP_HEALTH_INSURANCE_NUMBER
     patterns = (
         Pattern(
+            "記号・番号 label",
+            re.compile(
+                r"記号\s*[・･]\s*番号\s*[:：]?\s*(?P<value>[0-9A-Za-z]{1,8}\s*[・･/-]\s*[0-9]{1,8})" + NUM_END
+            ),
+            0.6,
+        ),
+        Pattern(
             "記号・番号",
             re.compile(
                 r"記号\s*[:：]?\s*(?P<value>[0-9A-Za-z-]{1,8}\s*(?:[・･/]|番号\s*[:：]?)\s*[0-9]{1,8})"
@@ -68,7 +75,10 @@ class JpHealthInsuranceNumberRecognizer(Recognizer):
         if "記号" in value or not value.isdigit():
             return None  # 記号・番号: no check digit
         if len(digits) in (6, 8):
-            return luhn_valid(digits) or (len(digits) == 8 and digits.startswith("39")) or None
+            if luhn_valid(digits):
+                return True
+            # 後期高齢者医療 numbers (39…) are accepted on their prefix.
+            return None if digits.startswith("39") and len(digits) == 8 else False
         return False
 
     def cell_value(self, cell: object, text: str) -> str | None:

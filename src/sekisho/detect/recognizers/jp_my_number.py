@@ -59,6 +59,8 @@ class JpMyNumberRecognizer(Recognizer):
         "部品",
     )
     requires_context = True
+    value_min_sample = 8
+    value_min_share = 0.9
     header_words = ("個人番号", "マイナンバー", "my number", "mynumber", "individual number")
     validation_name = "check digit"
 

@@ -1,0 +1,24 @@
+import pytest
+
+from sekisho.detect import Detector
+from tests.conftest import entities_in, table_detection
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("山田 太郎様は認知症のため通院中です", True),
+        ("佐藤 花子さん 身体障害者手帳2級", True),
+        ("鈴木 一郎様（療育手帳A）", True),
+        ("田中 陽子様 糖尿病でインスリン使用", True),
+        ("認知症カフェを開催します", False),  # nobody named
+        ("糖尿病予防教室のお知らせ", False),
+    ],
+)
+def test_health_info_in_text(detector: Detector, text: str, found: bool) -> None:
+    assert ("HEALTH_INFO" in entities_in(detector, text)) is found
+
+
+def test_diagnosis_column_beside_names(detector: Detector) -> None:
+    rows = [["氏名", "主な疾患"], ["山田 太郎", "脳梗塞後遺症"], ["佐藤 花子", "高血圧、骨粗鬆症"]]
+    assert table_detection(detector, rows).counts["HEALTH_INFO"] == 2

@@ -1,0 +1,57 @@
+import pytest
+
+from sekisho.detect import Detector
+from tests.conftest import column_entities, entities_in, table_detection
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("山田 太郎", True),
+        ("山田太郎", True),
+        ("田中陽子さんの件で", True),
+        ("鈴木様", True),  # family name with an honorific
+        ("ヤマダ タロウ", True),  # katakana
+        ("氏名：佐藤 花子", True),
+        ("Name: Taro Yamada", True),
+        ("担当の佐藤です", False),  # a lone family name is staff, not a resident
+        ("Taro Yamada", False),  # romaji needs a label
+        ("東京都千代田区", False),  # a place
+        ("昭和15年", False),  # an era
+        ("株式会社山田製作所", False),  # an organisation
+        ("高齢福祉課", False),
+    ],
+)
+def test_name_in_text(detector: Detector, text: str, found: bool) -> None:
+    assert ("PERSON_NAME" in entities_in(detector, text)) is found
+
+
+@pytest.mark.parametrize(
+    ("header", "values"),
+    [
+        ("氏名", ["山田 太郎", "佐藤花子", "鈴木 一郎"]),
+        ("フリガナ", ["ヤマダ タロウ", "サトウ ハナコ", "スズキ イチロウ"]),
+        ("Name", ["Taro Yamada", "Hanako Sato", "Ichiro Suzuki"]),
+        ("セイ", ["ヤマダ", "サトウ", "スズキ"]),
+        (None, ["山田 太郎", "佐藤 花子", "鈴木 一郎", "高橋 由美"]),  # no header at all
+    ],
+)
+def test_name_columns(detector: Detector, header: str | None, values: list[str]) -> None:
+    assert column_entities(detector, header, values) == {"PERSON_NAME": len(values)}
+
+
+def test_district_names_are_not_people(detector: Detector) -> None:
+    assert column_entities(detector, None, ["北部", "南部", "東部", "西部", "中央"]) == {}
+    assert column_entities(detector, "施設名", ["山田ホーム", "さくら苑", "みどり荘"]) == {}
+
+
+def test_name_excerpt_is_masked(detector: Detector) -> None:
+    from sekisho.extract import TextPart
+
+    (finding,) = detector.text(TextPart("氏名：鈴木 一郎"))
+    assert finding.excerpt == "鈴木 **"
+
+
+def test_roster_rows_are_people(detector: Detector) -> None:
+    rows = [["氏名", "フリガナ"], ["山田 太郎", "ヤマダ タロウ"], ["佐藤 花子", "サトウ ハナコ"]]
+    assert table_detection(detector, rows).records == 2
