@@ -29,7 +29,8 @@ class JpHealthInsuranceNumberRecognizer(Recognizer):
         Pattern(
             "記号・番号 label",
             re.compile(
-                r"記号\s*[・･]\s*番号\s*[:：]?\s*(?P<value>[0-9A-Za-z]{1,8}\s*[・･/-]\s*[0-9]{1,8})" + NUM_END
+                r"記号\s*[・･]\s*番号\s*[:：]?\s*(?P<value>[0-9A-Za-z]{1,8}\s*[・･/-]\s*[0-9]{1,8})"
+                + NUM_END
             ),
             0.6,
         ),
