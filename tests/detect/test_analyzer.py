@@ -35,8 +35,20 @@ def test_overlapping_proposals_keep_the_best(detector: Detector) -> None:
 
 
 def test_header_row_is_not_scanned_as_data(detector: Detector) -> None:
-    table = TablePart(rows=[["090-1234-5678"], ["090-8765-4321"]], header_row=0)
-    assert [f.location for f in detector.detect([table]).findings] == ["A2"]
+    table = TablePart(
+        rows=[["携帯 090-1111-2222"], ["090-1234-5678"], ["090-8765-4321"]], header_row=0
+    )
+    assert [f.location for f in detector.detect([table]).findings] == ["A2", "A3"]
+
+
+def test_a_first_row_holding_a_record_is_not_a_header(detector: Detector) -> None:
+    # The extractor guessed a header, but the row names no entity and holds a name.
+    table = TablePart(
+        rows=[["山田 太郎", "男"], ["佐藤 花子", "女"], ["鈴木 一郎", "男"]], header_row=0
+    )
+    detection = detector.detect([table])
+    assert detection.records == 3
+    assert detection.counts == {"GENDER": 3, "PERSON_NAME": 3}
 
 
 def test_cell_text_of_typed_cells() -> None:

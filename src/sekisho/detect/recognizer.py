@@ -77,6 +77,9 @@ class Recognizer(ABC):
     value_classifiable: ClassVar[bool] = True
     value_min_sample: ClassVar[int] = 3
     value_min_share: ClassVar[float] = 0.8
+    # Found by values alone, it counts only in rows that identify a person (dates that
+    # are births, 10-digit numbers that are insurance numbers).
+    value_needs_person: ClassVar[bool] = False
     # Score of a cell in a column classified as this entity.
     column_score: ClassVar[float] = 0.6
     # In a classified column, a text cell that fully matches this is taken without further

@@ -93,6 +93,8 @@ def analyze_table(
 ) -> tuple[list[Finding], list[ColumnHits]]:
     rows = table.rows
     head = table.header_row
+    if head is not None and _first_record_not_header(detector, rows[head]):
+        head = None
     start = head + 1 if head is not None else 0
     headers = [fold(cell_text(c)).strip() for c in rows[head]] if head is not None else []
     loose: list[Finding] = []
@@ -121,6 +123,22 @@ def analyze_table(
             if cols:
                 loose.extend(_cells_as_text(detector, table, index, r, sorted(cols), headers))
     return _keep_dependents_in_person_rows(loose, columns)
+
+
+def _first_record_not_header(detector: Detector, row: Sequence[object]) -> bool:
+    """A first row that names no entity we know and itself holds a person's data is the
+    first record of a headerless sheet, not its header."""
+    labels = [fold(cell_text(c)) for c in row]
+    for recognizer in detector.registry:
+        words = _header_words(type(recognizer))[0]
+        if any(w in label for label in labels for w in words):
+            return False
+    return any(
+        hit.recognizer.entity in IDENTIFYING
+        for label in (cell_text(c) for c in row)
+        if label.strip()
+        for hit in detector.hits(label, "")
+    )
 
 
 def _sample(column: Sequence[object]) -> list[tuple[object, str]]:
@@ -307,14 +325,14 @@ def _keep_dependents_in_person_rows(
         c
         for c in columns
         if c.recognizer.entity in DESCRIBING
-        or (c.recognizer.entity == DATE_OF_BIRTH and not c.named_by_header)
+        or (c.recognizer.value_needs_person and not c.named_by_header)
     ]
     if not needs_person and not any(f.row is not None and _is_dependent(f) for f in loose):
         return loose, columns
     people: set[int] = set()
     for c in columns:
-        if c.recognizer.entity in IDENTIFYING or (
-            c.recognizer.entity == DATE_OF_BIRTH and c not in needs_person
+        if c not in needs_person and (
+            c.recognizer.entity in IDENTIFYING or c.recognizer.entity == DATE_OF_BIRTH
         ):
             people.update(c.rows)
     for f in loose:

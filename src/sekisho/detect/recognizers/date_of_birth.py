@@ -57,6 +57,7 @@ class DateOfBirthRecognizer(Recognizer):
         "報告",
     )
     requires_context = True
+    value_needs_person = True
     validation_name = "calendar"
     valid_bonus = 0.0
     header_words = ("生年月日", "誕生日", "生年", "birth", "dob", "birthday")

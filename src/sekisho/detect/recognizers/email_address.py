@@ -8,6 +8,11 @@ from sekisho.detect.entities import EMAIL_ADDRESS
 from sekisho.detect.mask import mask_email
 from sekisho.detect.recognizer import Pattern, Recognizer
 
+# Mailboxes of an office, not of a person (role accounts, department names in romaji).
+ROLE_LOCALS = frozenset(
+    ["info", "contact", "support", "help", "webmaster", "postmaster", "admin", "office", "mail", "noreply", "no-reply", "kouhou", "koho", "kouho", "press", "soumu", "somu", "kourei", "koureifukushi", "kaigo", "kaigohoken", "fukushi", "hoken", "kenko", "kenkou", "shimin", "jinji", "zaimu", "kikaku", "toiawase", "madoguchi", "jimukyoku", "sodan", "soudan", "center", "sales", "service", "desk", "reception"]
+)
+
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 _DOMAIN = r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}"
 
@@ -16,7 +21,8 @@ class EmailAddressRecognizer(Recognizer):
     """local@domain with a dotted domain ending in an alphabetic top-level label.
 
     Boundaries are ASCII-only because Japanese text glues words to addresses
-    (「taro@example.jpまで」), where ``\\b`` would fail.
+    (「taro@example.jpまで」), where ``\\b`` would fail. Role mailboxes of an office
+    (info@, kouhou@, kaigo@ …) are not a person's and are not reported.
     """
 
     name = "EmailAddressRecognizer"
@@ -31,6 +37,7 @@ class EmailAddressRecognizer(Recognizer):
         ),
     )
     context_words = ("メール", "mail", "e-mail", "連絡先", "アドレス")
+    negative_words = ("問い合わせ", "問合せ", "窓口", "事務局", "代表")
     needs = "@"
     header_words = ("メール", "mail", "アドレス", "連絡先")
     validation_name = "domain"
@@ -40,6 +47,8 @@ class EmailAddressRecognizer(Recognizer):
 
     def validate(self, value: str) -> bool | None:
         local, _, domain = value.rpartition("@")
+        if local.lower() in ROLE_LOCALS:
+            return False  # an office's mailbox, not a person's
         return len(local) <= 64 and len(domain) <= 253
 
     def canonical(self, value: str) -> str:

@@ -26,7 +26,11 @@ class JpCareInsuranceNumberRecognizer(Recognizer):
     context_words = ("介護保険", "被保険者番号", "被保険者証", "被保番", "介護", "insured")
     negative_words = ("商品", "注文", "伝票", "電話", "tel", "携帯", "fax")
     requires_context = True
-    value_classifiable = False
+    # Without a header, a column of distinct 10-digit numbers in rows that name people is
+    # taken for the municipality's most common 10-digit personal number.
+    value_min_sample = 5
+    value_min_share = 0.9
+    value_needs_person = True
     header_words = (
         "被保険者番号",
         "被保険者no",
@@ -41,3 +45,6 @@ class JpCareInsuranceNumberRecognizer(Recognizer):
 
     def cell_value(self, cell: object, text: str) -> str | None:
         return cell_digits(cell, text, 10)
+
+    def plausible_column(self, values: list[str]) -> bool:
+        return len(set(values)) == len(values)

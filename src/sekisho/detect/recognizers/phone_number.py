@@ -66,6 +66,21 @@ class PhoneNumberRecognizer(Recognizer):
         "ケータイ",
     )
     header_words = ("電話", "tel", "携帯", "連絡先", "phone", "mobile", "fax", "ファクス")
+    # An organisation's number: "お問い合わせ：高齢福祉課 電話 03-…（直通）".
+    negative_words = (
+        "問い合わせ",
+        "問合せ",
+        "問合わせ",
+        "直通",
+        "代表",
+        "窓口",
+        "課",
+        "係",
+        "事務局",
+        "内線",
+        "受付",
+        "センター",
+    )
     validation_name = "numbering plan"
     valid_bonus = 0.0
 

@@ -1,0 +1,443 @@
+"""A labelled corpus of the documents a municipality mails, generated (Faker ja_JP and
+numbers with valid check digits), with the hard negatives kept as hard as the positives.
+
+Every document knows where each entity it holds is ("sheet 名簿!C12", "B7", "line 4") and
+how many people it describes. Templates and formats vary with the seed, so a corpus made
+with another seed is a fair held-out set for one tuned on this one.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from faker import Faker
+from tests.factories import (
+    csv_bytes,
+    fixed_number,
+    mobile_number,
+    my_number,
+    product_code,
+    write_xlsx,
+)
+
+from sekisho.detect.dates import to_era
+
+Label = tuple[str, str]  # (location, entity)
+
+CARE_LEVELS = ("要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5")
+DIAGNOSES = ("認知症", "糖尿病", "高血圧", "脳梗塞", "心不全", "パーキンソン病", "骨粗鬆症")
+ERA_LETTER = {"明治": "M", "大正": "T", "昭和": "S", "平成": "H", "令和": "R"}
+
+
+@dataclass
+class Document:
+    name: str
+    kind: str
+    data: bytes
+    labels: list[Label] = field(default_factory=list)
+    records: int = 0
+    negative: bool = False
+
+
+def _col(i: int) -> str:
+    from sekisho.extract import column_letter
+
+    return column_letter(i)
+
+
+class Maker:
+    """Makes one kind of value in many written forms."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.fake = Faker("ja_JP")
+        self.fake.seed_instance(seed)
+
+    def name(self) -> str:
+        name = self.fake.name()
+        return name.replace(" ", "") if self.rng.random() < 0.3 else name
+
+    def kana(self) -> str:
+        return self.fake.kana_name()
+
+    def birth(self, old: bool = True) -> date:
+        year = self.rng.randint(1920, 1957) if old else self.rng.randint(1940, 2010)
+        return date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
+
+    def birth_text(self, born: date) -> str:
+        era, year = to_era(born)
+        forms = [
+            f"{born:%Y/%m/%d}",
+            f"{born.year}-{born.month:02d}-{born.day:02d}",
+            f"{born.year}年{born.month}月{born.day}日",
+            f"{era}{'元' if year == 1 else year}年{born.month}月{born.day}日",
+            f"{ERA_LETTER[era]}{year}.{born.month}.{born.day}",
+        ]
+        return self.rng.choice(forms)
+
+    def phone(self) -> str:
+        number = mobile_number(self.rng) if self.rng.random() < 0.5 else fixed_number(self.rng)
+        style = self.rng.random()
+        if style < 0.15:
+            return number.replace("-", "")
+        if style < 0.25:
+            return number.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+        if style < 0.35 and not number.startswith(("070", "080", "090")):
+            area, rest = number.split("-", 1)
+            return f"({area}){rest}"
+        return number
+
+    def address(self) -> str:
+        address = self.fake.address()
+        if self.rng.random() < 0.2:
+            address = f"〒{self.fake.zipcode()} {address}"
+        return address
+
+    def care_number(self) -> str:
+        return f"{self.rng.randint(1, 9_999_999_999):010d}"
+
+    def sex(self, style: int) -> str:
+        return (("男", "女"), ("男性", "女性"), ("M", "F"))[style][self.rng.randint(0, 1)]
+
+    def email(self) -> str:
+        return (
+            self.fake.user_name()
+            + "@"
+            + self.rng.choice(["example.jp", "example.ne.jp", "example.com"])
+        )
+
+
+# Column kinds of rosters: (entity, Japanese headers, English headers, value maker).
+ColumnSpec = tuple[str | None, tuple[str, ...], tuple[str, ...], Callable[[Maker, dict], object]]
+
+
+def roster_columns() -> list[ColumnSpec]:
+    return [
+        (
+            "JP_CARE_INSURANCE_NUMBER",
+            ("被保険者番号", "介護保険被保険者番号"),
+            ("Insured No.",),
+            lambda m, p: p["care"],
+        ),
+        ("PERSON_NAME", ("氏名", "名前", "利用者氏名"), ("Name",), lambda m, p: p["name"]),
+        ("PERSON_NAME", ("フリガナ", "カナ氏名"), ("Name (kana)",), lambda m, p: p["kana"]),
+        ("DATE_OF_BIRTH", ("生年月日",), ("Date of birth", "DOB"), lambda m, p: p["birth_cell"]),
+        ("GENDER", ("性別",), ("Sex", "Gender"), lambda m, p: p["sex"]),
+        ("ADDRESS", ("住所", "現住所"), ("Address",), lambda m, p: p["address"]),
+        ("PHONE_NUMBER", ("電話番号", "連絡先電話", "TEL"), ("Phone",), lambda m, p: p["phone"]),
+        (
+            "CARE_LEVEL",
+            ("要介護度", "介護度", "認定区分"),
+            ("Care level",),
+            lambda m, p: p["level"],
+        ),
+        ("JP_MY_NUMBER", ("個人番号", "マイナンバー"), ("My Number",), lambda m, p: p["my_number"]),
+        (
+            None,
+            ("備考",),
+            ("Note",),
+            lambda m, p: m.rng.choice(["", "", "独居", "要確認", "転居予定"]),
+        ),
+    ]
+
+
+def person(m: Maker, *, excel_dates: bool) -> dict:
+    born = m.birth()
+    return {
+        "care": m.care_number(),
+        "name": m.name(),
+        "kana": m.kana(),
+        "birth_cell": born if excel_dates else m.birth_text(born),
+        "sex": m.sex(m.rng.randint(0, 2)),
+        "address": m.address(),
+        "phone": m.phone(),
+        "level": m.rng.choice(CARE_LEVELS),
+        "my_number": my_number(m.rng),
+    }
+
+
+def roster(m: Maker, index: int, *, header: str = "ja", fmt: str = "xlsx") -> Document:
+    """A roster like the incident's: a random subset and order of person columns."""
+    specs = roster_columns()
+    chosen = [specs[1]] + m.rng.sample(
+        [s for i, s in enumerate(specs) if i != 1], m.rng.randint(3, 7)
+    )
+    m.rng.shuffle(chosen)
+    n = m.rng.randint(20, 160)
+    excel_dates = fmt == "xlsx" and m.rng.random() < 0.7
+    rows: list[list[object]] = []
+    if header != "none":
+        rows.append([m.rng.choice(spec[1] if header == "ja" else spec[2]) for spec in chosen])
+    people = [person(m, excel_dates=excel_dates) for _ in range(n)]
+    for p in people:
+        rows.append([spec[3](m, p) for spec in chosen])
+    first = 1 if header != "none" else 0
+    sheet = m.rng.choice(["名簿", "元データ", "Sheet1", "一覧"])
+    hidden = fmt == "xlsx" and m.rng.random() < 0.3
+    origin = f"sheet {sheet}{' (hidden)' if hidden else ''}!" if fmt == "xlsx" else ""
+    labels = [
+        (f"{origin}{_col(c)}{first + r + 1}", spec[0])
+        for r in range(n)
+        for c, spec in enumerate(chosen)
+        if spec[0] is not None and rows[first + r][c] not in ("", None)
+    ]
+    name = f"roster{index}_{header}"
+    if fmt == "xlsx":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            sheets: dict[str, list[list[object]]] = {}
+            if hidden:
+                sheets["集計"] = [["区分", "人数"], ["合計", n]]
+            sheets[sheet] = rows
+            path = write_xlsx(Path(tmp) / "r.xlsx", sheets, hidden=[sheet] if hidden else [])
+            data = path.read_bytes()
+        return Document(f"{name}.xlsx", "roster", data, labels, n)
+    encoding = m.rng.choice(["cp932", "utf-8-sig", "utf-8", "euc_jp"])
+    delimiter = "\t" if fmt == "tsv" else ","
+    text_rows = [[str(v) for v in row] for row in rows]
+    try:
+        data = csv_bytes(text_rows, encoding, delimiter)
+    except UnicodeEncodeError:  # full-width dashes have no EUC-JP code
+        data = csv_bytes(text_rows, "utf-8", delimiter)
+    return Document(f"{name}.{fmt}", "roster", data, labels, n)
+
+
+def staff_directory(m: Maker, index: int) -> Document:
+    rows: list[list[object]] = [["氏名", "所属", "内線", "メールアドレス", "携帯電話"]]
+    n = m.rng.randint(8, 40)
+    for _ in range(n):
+        rows.append(
+            [
+                m.name(),
+                m.rng.choice(["高齢福祉課", "介護保険課", "総務課"]),
+                str(m.rng.randint(1000, 4999)),
+                m.email(),
+                mobile_number(m.rng),
+            ]
+        )
+    labels = [
+        (f"{_col(c)}{r + 2}", e)
+        for r in range(n)
+        for c, e in ((0, "PERSON_NAME"), (3, "EMAIL_ADDRESS"), (4, "PHONE_NUMBER"))
+    ]
+    return Document(f"staff{index}.csv", "staff", csv_bytes(rows, "cp932"), labels, n)
+
+
+def transfer_list(m: Maker, index: int) -> Document:
+    rows: list[list[object]] = [["氏名", "金融機関", "支店", "種別", "口座番号", "口座名義"]]
+    n = m.rng.randint(5, 40)
+    for _ in range(n):
+        rows.append(
+            [
+                m.name(),
+                m.rng.choice(["みずほ銀行", "ゆうちょ銀行", "信用金庫"]),
+                "本店",
+                m.rng.choice(["普通", "当座"]),
+                f"{m.rng.randint(0, 9999999):07d}",
+                m.kana(),
+            ]
+        )
+    labels = [
+        (f"{_col(c)}{r + 2}", e)
+        for r in range(n)
+        for c, e in ((0, "PERSON_NAME"), (4, "BANK_ACCOUNT"), (5, "PERSON_NAME"))
+    ]
+    return Document(
+        f"transfer{index}.csv",
+        "transfer",
+        csv_bytes(rows, m.rng.choice(["cp932", "utf-8-sig"])),
+        labels,
+        n,
+    )
+
+
+def resident_mail(m: Maker, index: int) -> Document:
+    """A free-text mail about one resident, from a template chosen at random."""
+    p = person(m, excel_dates=False)
+    born = m.birth()
+    lines: list[tuple[str, list[str]]] = [
+        (
+            m.rng.choice(["地域包括支援センター 御中", "○○居宅介護支援事業所 御中", "ご担当者様"]),
+            [],
+        ),
+        ("", []),
+        (m.rng.choice(["いつもお世話になっております。", "お疲れさまです。"]), []),
+        (f"高齢福祉課の{m.fake.last_name()}です。", []),
+        ("下記の方の件でご連絡します。", []),
+        ("", []),
+    ]
+    style = m.rng.randint(0, 2)
+    if style == 0:
+        lines += [
+            (f"対象者：{p['name']}様", ["PERSON_NAME"]),
+            (f"生年月日：{m.birth_text(born)}", ["DATE_OF_BIRTH"]),
+            (f"住所：{p['address']}", ["ADDRESS"]),
+            (f"電話：{p['phone']}", ["PHONE_NUMBER"]),
+            (f"被保険者番号：{p['care']}", ["JP_CARE_INSURANCE_NUMBER"]),
+            (f"要介護度：{p['level']}", ["CARE_LEVEL"]),
+        ]
+    elif style == 1:
+        lines += [
+            (
+                f"{p['name']}さん（{m.birth_text(born)}生）について、",
+                ["PERSON_NAME", "DATE_OF_BIRTH"],
+            ),
+            (
+                f"{m.rng.choice(DIAGNOSES)}のため通院中で、現在{p['level']}の認定を受けています。",
+                ["HEALTH_INFO", "HEALTH_INFO", "CARE_LEVEL"],
+            ),
+            (f"ご家族の連絡先は {p['phone']} です。", ["PHONE_NUMBER"]),
+        ]
+    else:
+        lines += [
+            (
+                f"{p['name']}様の個人番号 {p['my_number']} を確認しました。",
+                ["PERSON_NAME", "JP_MY_NUMBER"],
+            ),
+            (f"メール {m.email()} 宛てに書類をお送りください。", ["EMAIL_ADDRESS"]),
+        ]
+    lines += [("", []), ("よろしくお願いいたします。", [])]
+    text = "\n".join(line for line, _ in lines) + "\n"
+    labels = [(f"line {i + 1}", e) for i, (_, entities) in enumerate(lines) for e in entities]
+    encoding = m.rng.choice(["iso2022_jp", "utf-8", "cp932"])
+    return Document(f"mail{index}.txt", "mail", text.encode(encoding), labels, 1)
+
+
+# ---------------------------------------------------------------- hard negatives
+
+
+def aggregate_table(m: Maker, index: int) -> Document:
+    districts = ["北部", "南部", "東部", "西部", "中央", "第1圏域", "第2圏域"]
+    rows: list[list[object]] = [["地区", *CARE_LEVELS, "合計"]]
+    for d in m.rng.sample(districts, m.rng.randint(3, 7)):
+        counts = [m.rng.randint(0, 500) for _ in CARE_LEVELS]
+        rows.append([d, *counts, sum(counts)])
+    if m.rng.random() < 0.5:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            data = write_xlsx(Path(tmp) / "a.xlsx", {"集計": rows}).read_bytes()
+        return Document(f"aggregate{index}.xlsx", "aggregate", data, negative=True)
+    return Document(f"aggregate{index}.csv", "aggregate", csv_bytes(rows, "cp932"), negative=True)
+
+
+def minutes(m: Maker, index: int) -> Document:
+    def d() -> str:
+        day = date(2022, m.rng.randint(1, 12), m.rng.randint(1, 28))
+        era, year = to_era(day)
+        return m.rng.choice(
+            [
+                f"{day:%Y/%m/%d}",
+                f"{era}{year}年{day.month}月{day.day}日",
+                f"{day.month}月{day.day}日",
+            ]
+        )
+
+    s = [m.fake.last_name() for _ in range(4)]
+    text = "\n".join(
+        [
+            f"第{m.rng.randint(1, 12)}回 地域ケア会議 議事録",
+            f"日時：{d()} 14:00～15:30",
+            "場所：本庁舎3階 第2会議室",
+            f"出席者：{s[0]}課長、{s[1]}係長、{s[2]}主査、{s[3]}主事",
+            "1. 前回議事録の確認",
+            f"2. 申請受付状況（{d()}現在 申請件数{m.rng.randint(10, 99)}件）",
+            f"3. 次回開催日 {d()}（予定）",
+            f"認定審査会の開催は{d()}、{d()}を予定。",
+            f"資料提出期限：{d()}",
+        ]
+    )
+    return Document(f"minutes{index}.txt", "minutes", text.encode("utf-8"), negative=True)
+
+
+def product_codes(m: Maker, index: int) -> Document:
+    rows: list[list[object]] = [["商品コード", "商品名", "数量", "単価"]]
+    for i in range(m.rng.randint(50, 300)):
+        rows.append(
+            [product_code(m.rng), f"介護用品{i}", m.rng.randint(1, 30), m.rng.randint(100, 9999)]
+        )
+    return Document(f"products{index}.csv", "products", csv_bytes(rows, "cp932"), negative=True)
+
+
+def daily_statistics(m: Maker, index: int) -> Document:
+    rows: list[list[object]] = [["日付", "相談件数", "訪問件数", "前年同日比"]]
+    for day in range(1, m.rng.randint(10, 28)):
+        rows.append(
+            [
+                f"2022/05/{day:02d}",
+                m.rng.randint(0, 40),
+                m.rng.randint(0, 20),
+                f"{m.rng.uniform(80, 120):.1f}%",
+            ]
+        )
+    return Document(f"daily{index}.csv", "daily", csv_bytes(rows, "utf-8"), negative=True)
+
+
+def flyer(m: Maker, index: int) -> Document:
+    day = date(2022, m.rng.randint(1, 12), m.rng.randint(1, 28))
+    text = "\n".join(
+        [
+            m.rng.choice(
+                ["介護予防教室のお知らせ", "認知症カフェを開催します", "健康づくり講演会"]
+            ),
+            f"日時：{day.year}年{day.month}月{day.day}日（土）13:30～15:00",
+            f"会場：市民会館 大ホール（{m.fake.prefecture()}{m.fake.city()}{m.fake.town()}{m.rng.randint(1, 9)}-{m.rng.randint(1, 30)}-{m.rng.randint(1, 20)}）",
+            "参加費：無料（定員50名・先着順）",
+            f"申込期限：{day.month}月{max(1, day.day - 7)}日",
+            f"お問い合わせ：高齢福祉課 電話 {fixed_number(m.rng)}（平日8:30～17:15）",
+        ]
+    )
+    return Document(f"flyer{index}.txt", "flyer", text.encode("cp932"), negative=True)
+
+
+def press_release(m: Maker, index: int) -> Document:
+    text = "\n".join(
+        [
+            "報道発表資料",
+            f"令和4年{m.rng.randint(1, 12)}月{m.rng.randint(1, 28)}日",
+            "介護保険料の改定について",
+            f"市は、令和5年度から介護保険料の基準額を月額{m.rng.randint(5000, 7000)}円に改定します。",
+            f"要介護認定者数は{m.rng.randint(5000, 9000)}人（令和4年3月末現在）です。",
+            f"担当：高齢福祉課 {m.fake.last_name()}",
+            f"電話：{fixed_number(m.rng)}（直通）",
+            "メール：kourei@city.example.lg.jp",
+        ]
+    )
+    return Document(f"press{index}.txt", "press", text.encode("utf-8"), negative=True)
+
+
+POSITIVE_MAKERS = (
+    "roster_ja",
+    "roster_en",
+    "roster_none",
+    "roster_csv",
+    "staff",
+    "transfer",
+    "mail",
+)
+NEGATIVE_MAKERS = ("aggregate", "minutes", "products", "daily", "flyer", "press")
+
+
+def build(seed: int, per_kind: int) -> list[Document]:
+    m = Maker(seed)
+    docs: list[Document] = []
+    for i in range(per_kind):
+        docs.append(roster(m, i, header="ja", fmt="xlsx"))
+        docs.append(roster(m, i, header="en", fmt=m.rng.choice(["xlsx", "csv"])))
+        docs.append(roster(m, i, header="none", fmt=m.rng.choice(["xlsx", "csv"])))
+        docs.append(roster(m, i + 1000, header="ja", fmt=m.rng.choice(["csv", "tsv"])))
+        docs.append(staff_directory(m, i))
+        docs.append(transfer_list(m, i))
+        docs.append(resident_mail(m, i))
+        docs.append(aggregate_table(m, i))
+        docs.append(minutes(m, i))
+        docs.append(product_codes(m, i))
+        docs.append(daily_statistics(m, i))
+        docs.append(flyer(m, i))
+        docs.append(press_release(m, i))
+    return docs
