@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench-speed clean
+.PHONY: run test lint format bench-speed bench-accuracy clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,13 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
+## bench-speed: the incident workbook's scan time against calamine's bare read, peak RSS
 bench-speed: $(STAMP)
 	$(BIN)/python bench/speed.py
+
+## bench-accuracy: per-entity precision/recall/F2, record error, findings on negatives
+bench-accuracy: $(STAMP)
+	$(BIN)/python bench/accuracy/run.py --per-kind 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info

@@ -24,6 +24,7 @@ from tests.factories import (
     write_xlsx,
 )
 
+from sekisho.detect.checkdigits import luhn_check_digit
 from sekisho.detect.dates import to_era
 
 Label = tuple[str, str]  # (location, entity)
@@ -41,6 +42,13 @@ class Document:
     labels: list[Label] = field(default_factory=list)
     records: int = 0
     negative: bool = False
+
+
+def _encode(text: str, encoding: str) -> bytes:
+    try:
+        return text.encode(encoding)
+    except UnicodeEncodeError:  # a full-width dash has no code in EUC-JP or ISO-2022-JP
+        return text.encode("utf-8")
 
 
 def _col(i: int) -> str:
@@ -89,6 +97,8 @@ class Maker:
         if style < 0.35 and not number.startswith(("070", "080", "090")):
             area, rest = number.split("-", 1)
             return f"({area}){rest}"
+        if style < 0.42:
+            return "+81-" + number[1:]
         return number
 
     def address(self) -> str:
@@ -145,9 +155,51 @@ def roster_columns() -> list[ColumnSpec]:
     ]
 
 
+def id_columns() -> list[ColumnSpec]:
+    """Identifier columns of other municipal lists (foreign residents, staff, 国保)."""
+    return [
+        ("PERSON_NAME", ("氏名",), ("Name",), lambda m, p: p["name"]),
+        ("JP_PENSION_NUMBER", ("基礎年金番号",), ("Pension number",), lambda m, p: p["pension"]),
+        ("JP_RESIDENT_CODE", ("住民票コード",), ("Resident code",), lambda m, p: p["resident"]),
+        (
+            "JP_DRIVERS_LICENSE",
+            ("運転免許証番号", "免許証番号"),
+            ("Driver license no.",),
+            lambda m, p: p["license"],
+        ),
+        (
+            "JP_PASSPORT",
+            ("旅券番号", "パスポート番号"),
+            ("Passport no.",),
+            lambda m, p: p["passport"],
+        ),
+        ("JP_RESIDENCE_CARD", ("在留カード番号",), ("Residence card no.",), lambda m, p: p["card"]),
+        (
+            "JP_HEALTH_INSURANCE_NUMBER",
+            ("保険者番号",),
+            ("Insurer number",),
+            lambda m, p: p["insurer"],
+        ),
+        ("BANK_ACCOUNT", ("口座番号",), ("Account number",), lambda m, p: p["account"]),
+        ("EMAIL_ADDRESS", ("メールアドレス", "E-mail"), ("Email",), lambda m, p: p["email"]),
+    ]
+
+
 def person(m: Maker, *, excel_dates: bool) -> dict:
     born = m.birth()
+    rng = m.rng
+    insurer = (
+        f"{rng.choice(['01', '06', '31', '39'])}{rng.randint(1, 47):02d}{rng.randint(0, 999):03d}"
+    )
     return {
+        "pension": f"{rng.randint(1000, 9999)}-{rng.randint(0, 999999):06d}",
+        "resident": f"{rng.randint(0, 10**11 - 1):011d}",
+        "license": f"{rng.choice([10, 30, 45, 54, 62, 90, 97])}{rng.randint(0, 10**10 - 1):010d}",
+        "passport": f"{rng.choice(['TK', 'TR', 'MZ', 'TS'])}{rng.randint(0, 9999999):07d}",
+        "card": f"{rng.choice(['AB', 'UH', 'EE'])}{rng.randint(0, 10**8 - 1):08d}{rng.choice(['CD', 'JA', 'FZ'])}",
+        "insurer": insurer + str(luhn_check_digit(insurer)),
+        "account": f"{rng.randint(0, 9999999):07d}",
+        "email": m.email(),
         "care": m.care_number(),
         "name": m.name(),
         "kana": m.kana(),
@@ -156,16 +208,22 @@ def person(m: Maker, *, excel_dates: bool) -> dict:
         "address": m.address(),
         "phone": m.phone(),
         "level": m.rng.choice(CARE_LEVELS),
-        "my_number": my_number(m.rng),
+        "my_number": _spaced(my_number(m.rng)) if m.rng.random() < 0.2 else my_number(m.rng),
     }
 
 
-def roster(m: Maker, index: int, *, header: str = "ja", fmt: str = "xlsx") -> Document:
+def _spaced(number: str) -> str:
+    return f"{number[:4]} {number[4:8]} {number[8:]}"
+
+
+def roster(
+    m: Maker, index: int, *, header: str = "ja", fmt: str = "xlsx", ids: bool = False
+) -> Document:
     """A roster like the incident's: a random subset and order of person columns."""
-    specs = roster_columns()
-    chosen = [specs[1]] + m.rng.sample(
-        [s for i, s in enumerate(specs) if i != 1], m.rng.randint(3, 7)
-    )
+    specs = id_columns() if ids else roster_columns()
+    name_column = 0 if ids else 1
+    others = [s for i, s in enumerate(specs) if i != name_column]
+    chosen = [specs[name_column], *m.rng.sample(others, m.rng.randint(3, min(7, len(others))))]
     m.rng.shuffle(chosen)
     n = m.rng.randint(20, 160)
     excel_dates = fmt == "xlsx" and m.rng.random() < 0.7
@@ -202,7 +260,7 @@ def roster(m: Maker, index: int, *, header: str = "ja", fmt: str = "xlsx") -> Do
     text_rows = [[str(v) for v in row] for row in rows]
     try:
         data = csv_bytes(text_rows, encoding, delimiter)
-    except UnicodeEncodeError:  # full-width dashes have no EUC-JP code
+    except UnicodeEncodeError:  # a full-width dash has no code in EUC-JP or ISO-2022-JP
         data = csv_bytes(text_rows, "utf-8", delimiter)
     return Document(f"{name}.{fmt}", "roster", data, labels, n)
 
@@ -271,7 +329,7 @@ def resident_mail(m: Maker, index: int) -> Document:
         ("下記の方の件でご連絡します。", []),
         ("", []),
     ]
-    style = m.rng.randint(0, 2)
+    style = m.rng.randint(0, 3)
     if style == 0:
         lines += [
             (f"対象者：{p['name']}様", ["PERSON_NAME"]),
@@ -293,6 +351,33 @@ def resident_mail(m: Maker, index: int) -> Document:
             ),
             (f"ご家族の連絡先は {p['phone']} です。", ["PHONE_NUMBER"]),
         ]
+    elif style == 3:
+        rng = m.rng
+        insurer = f"{rng.choice(['01', '06', '31', '39'])}{rng.randint(1, 47):02d}{rng.randint(0, 999):03d}"
+        insurer += str(luhn_check_digit(insurer))
+        card = f"{rng.choice(['AB', 'UH', 'EE'])}{rng.randint(0, 10**8 - 1):08d}{rng.choice(['CD', 'JA', 'FZ'])}"
+        lines += [
+            (f"申請者：{p['name']}様", ["PERSON_NAME"]),
+            (
+                f"基礎年金番号：{rng.randint(1000, 9999)}-{rng.randint(0, 999999):06d}",
+                ["JP_PENSION_NUMBER"],
+            ),
+            (f"住民票コード：{rng.randint(0, 10**11 - 1):011d}", ["JP_RESIDENT_CODE"]),
+            (
+                f"運転免許証番号：{rng.choice([30, 45, 54, 62, 90])}{rng.randint(0, 10**10 - 1):010d}",
+                ["JP_DRIVERS_LICENSE"],
+            ),
+            (
+                f"旅券番号：{rng.choice(['TK', 'TR', 'MZ'])}{rng.randint(0, 9999999):07d}",
+                ["JP_PASSPORT"],
+            ),
+            (f"在留カード番号：{card}", ["JP_RESIDENCE_CARD"]),
+            (f"保険者番号：{insurer}", ["JP_HEALTH_INSURANCE_NUMBER"]),
+            (
+                f"振込先：{rng.choice(['普通', '当座'])} {rng.randint(0, 9999999):07d}",
+                ["BANK_ACCOUNT"],
+            ),
+        ]
     else:
         lines += [
             (
@@ -304,8 +389,13 @@ def resident_mail(m: Maker, index: int) -> Document:
     lines += [("", []), ("よろしくお願いいたします。", [])]
     text = "\n".join(line for line, _ in lines) + "\n"
     labels = [(f"line {i + 1}", e) for i, (_, entities) in enumerate(lines) for e in entities]
-    encoding = m.rng.choice(["iso2022_jp", "utf-8", "cp932"])
-    return Document(f"mail{index}.txt", "mail", text.encode(encoding), labels, 1)
+    return Document(
+        f"mail{index}.txt",
+        "mail",
+        _encode(text, m.rng.choice(["iso2022_jp", "utf-8", "cp932"])),
+        labels,
+        1,
+    )
 
 
 # ---------------------------------------------------------------- hard negatives
@@ -431,6 +521,15 @@ def build(seed: int, per_kind: int) -> list[Document]:
         docs.append(roster(m, i, header="en", fmt=m.rng.choice(["xlsx", "csv"])))
         docs.append(roster(m, i, header="none", fmt=m.rng.choice(["xlsx", "csv"])))
         docs.append(roster(m, i + 1000, header="ja", fmt=m.rng.choice(["csv", "tsv"])))
+        docs.append(
+            roster(
+                m,
+                i + 2000,
+                header=m.rng.choice(["ja", "en"]),
+                fmt=m.rng.choice(["xlsx", "csv"]),
+                ids=True,
+            )
+        )
         docs.append(staff_directory(m, i))
         docs.append(transfer_list(m, i))
         docs.append(resident_mail(m, i))

@@ -55,3 +55,11 @@ def test_name_excerpt_is_masked(detector: Detector) -> None:
 def test_roster_rows_are_people(detector: Detector) -> None:
     rows = [["氏名", "フリガナ"], ["山田 太郎", "ヤマダ タロウ"], ["佐藤 花子", "サトウ ハナコ"]]
     assert table_detection(detector, rows).records == 2
+
+
+def test_given_name_unknown_to_the_dictionary_before_an_honorific(detector: Detector) -> None:
+    from sekisho.extract import TextPart
+
+    (finding,) = detector.text(TextPart("長谷川 零さんについて"))
+    assert finding.entity == "PERSON_NAME"
+    assert finding.excerpt == "長谷川 *"

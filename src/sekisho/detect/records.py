@@ -106,17 +106,20 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
     }
     total = sum(len(rows) for rows in people.values())
 
-    merger = _Merger()
-    for column in columns:
-        if column.recognizer.entity in STRONG and column.keys is not None:
+    strong_columns = [c for c in columns if c.recognizer.entity in STRONG and c.keys is not None]
+    strong_loose = [f for f in loose if f.row is not None and f.entity in STRONG]
+    all_keys = [k for c in strong_columns for k in c.keys or ()] + [f.key for f in strong_loose]
+    if len(set(all_keys)) < len(all_keys):  # some identifier repeats: merge those rows
+        merger = _Merger()
+        for column in strong_columns:
             part, rows = column.part_index, people.get(column.part_index, set())
-            for r, key in zip(column.rows, column.keys, strict=True):
+            for r, key in zip(column.rows, column.keys or (), strict=True):
                 if r in rows:
                     merger.add(key, (part, r))
-    for f in loose:
-        if f.row is not None and f.entity in STRONG and f.row[1] in people.get(f.row[0], set()):
-            merger.add(f.key, f.row)
-    total -= merger.merges
+        for f in strong_loose:
+            if f.row is not None and f.row[1] in people.get(f.row[0], set()):
+                merger.add(f.key, f.row)
+        total -= merger.merges
 
     text_people = [f for f in text if f.entity in IDENTIFYING]
     if text_people:

@@ -142,7 +142,11 @@ def _first_record_not_header(detector: Detector, row: Sequence[object]) -> bool:
 
 
 def _sample(column: Sequence[object]) -> list[tuple[object, str]]:
-    filled = [c for c in column if c is not None and c != ""]
+    """Up to SAMPLE_SIZE non-empty cells spread over the column."""
+    step = max(1, len(column) // (SAMPLE_SIZE * 2))
+    filled = [c for c in column[::step] if c is not None and c != ""]
+    if len(filled) < SAMPLE_SIZE and step > 1:
+        filled = [c for c in column if c is not None and c != ""]
     step = max(1, len(filled) // SAMPLE_SIZE)
     picked = []
     for cell in filled[::step][:SAMPLE_SIZE]:
@@ -221,11 +225,12 @@ def _validate_column(
     if recognizer.column_shape is not None:
         fullmatch = recognizer.column_shape.fullmatch
         try:
-            rows = [i for i, m in enumerate(map(fullmatch, column)) if m]  # type: ignore[arg-type]
+            fits = [m is not None for m in map(fullmatch, column)]  # type: ignore[arg-type]
         except TypeError:  # a cell that is not text: take the general path
-            rows = []
+            pass
         else:
-            indices = [i for i, m in enumerate(map(fullmatch, column)) if not m and column[i] != ""]  # type: ignore[arg-type]
+            rows = [i for i, fit in enumerate(fits) if fit]
+            indices = [i for i, fit in enumerate(fits) if not fit and column[i] != ""]
     canon = [canonical(column[i]) for i in rows] if canonical is not None else None  # type: ignore[arg-type]
     check = recognizer.column_cell_value
     late: list[int] = []

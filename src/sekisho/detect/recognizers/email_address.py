@@ -10,7 +10,47 @@ from sekisho.detect.recognizer import Pattern, Recognizer
 
 # Mailboxes of an office, not of a person (role accounts, department names in romaji).
 ROLE_LOCALS = frozenset(
-    ["info", "contact", "support", "help", "webmaster", "postmaster", "admin", "office", "mail", "noreply", "no-reply", "kouhou", "koho", "kouho", "press", "soumu", "somu", "kourei", "koureifukushi", "kaigo", "kaigohoken", "fukushi", "hoken", "kenko", "kenkou", "shimin", "jinji", "zaimu", "kikaku", "toiawase", "madoguchi", "jimukyoku", "sodan", "soudan", "center", "sales", "service", "desk", "reception"]
+    [
+        "info",
+        "contact",
+        "support",
+        "help",
+        "webmaster",
+        "postmaster",
+        "admin",
+        "office",
+        "mail",
+        "noreply",
+        "no-reply",
+        "kouhou",
+        "koho",
+        "kouho",
+        "press",
+        "soumu",
+        "somu",
+        "kourei",
+        "koureifukushi",
+        "kaigo",
+        "kaigohoken",
+        "fukushi",
+        "hoken",
+        "kenko",
+        "kenkou",
+        "shimin",
+        "jinji",
+        "zaimu",
+        "kikaku",
+        "toiawase",
+        "madoguchi",
+        "jimukyoku",
+        "sodan",
+        "soudan",
+        "center",
+        "sales",
+        "service",
+        "desk",
+        "reception",
+    ]
 )
 
 _LOCAL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"

@@ -68,6 +68,8 @@ class JpHealthInsuranceNumberRecognizer(Recognizer):
         "記号番号",
         "記号・番号",
         "国保番号",
+        "insurer",
+        "health insurance",
     )
     header_exclude = ("介護",)
 

@@ -127,19 +127,19 @@ class PersonNameRecognizer(Recognizer):
             yield Candidate(match.start("value"), match.end("value"), match.group("value"), _ROMAJI)
 
     def _sudachi_candidates(self, text: str) -> Iterator[Candidate]:
-        if len(text) > 20000:
-            # Very long texts are tokenized line by line to bound Sudachi's input size.
+        if "\n" in text:
+            # Line by line: a line is a unit of meaning in mails and forms, and the text of
+            # other lines would sway the lattice (林 read as "forest" after a line break).
             offset = 0
             for line in text.splitlines(keepends=True):
-                for cand in self._sudachi_candidates(line):
-                    yield Candidate(
-                        cand.start + offset,
-                        cand.end + offset,
-                        cand.value,
-                        cand.pattern,
-                        cand.context,
-                    )
+                for c in self._line_candidates(line):
+                    yield Candidate(c.start + offset, c.end + offset, c.value, c.pattern, c.context)
                 offset += len(line)
+            return
+        yield from self._line_candidates(text)
+
+    def _line_candidates(self, text: str) -> Iterator[Candidate]:
+        if not text.strip():
             return
         tokens = [
             (m.begin(), m.end(), m.part_of_speech(), m.surface())
@@ -160,6 +160,20 @@ class PersonNameRecognizer(Recognizer):
                 context = (following,) if following in HONORIFICS else ()
                 yield Candidate(begin, stop, text[begin:stop], _FULL, context)
                 i = j + 1
+                continue
+            # 姓 + a given name the dictionary does not know as one + honorific:
+            # 「長谷川 零さん」 (零 is a common noun to Sudachi).
+            k = i + 1 + (1 if i + 1 < n and tokens[i + 1][3].isspace() else 0)
+            if (
+                pos[3] == "姓"
+                and k + 1 < n
+                and tokens[k][2][0] == "名詞"
+                and len(tokens[k][3]) <= 3
+                and tokens[k + 1][3] in HONORIFICS
+            ):
+                stop = tokens[k][1]
+                yield Candidate(begin, stop, text[begin:stop], _FULL, (tokens[k + 1][3],))
+                i = k + 1
                 continue
             following = tokens[i + 1][3] if i + 1 < n else ""
             if following in HONORIFICS:
