@@ -97,7 +97,7 @@ def test_human_output_and_explain(tmp_path: Path) -> None:
     path.write_text("マイナンバー 1234 5678 9018\n", encoding="utf-8")
     status, out = run("--explain", str(path))
     assert status == 1
-    assert "1人 (1 people)" in out
+    assert "1人 (1 person)" in out
     assert "JP_MY_NUMBER 1" in out
     assert "line 1" in out and "**** **** **18" in out
     assert "JpMyNumberRecognizer" in out and "check digit valid" in out

@@ -13,7 +13,8 @@ def render_file(console: Console, report: FileReport, *, explain: bool = False) 
     if report.unscannable:
         head = f"[bold red]スキャン不可 unscannable[/] {path}"
     elif report.detection:
-        head = f"[bold yellow]個人情報あり {report.records}人 ({report.records} people)[/] {path}"
+        people = "person" if report.records == 1 else "people"
+        head = f"[bold yellow]個人情報あり {report.records}人 ({report.records} {people})[/] {path}"
     else:
         head = f"[green]検出なし clean[/] {path}"
     console.print(head)
