@@ -29,13 +29,18 @@ def test_content_type_comes_from_bytes_not_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("data", "kind"),
-    [(b"%PDF-1.7\n...", "pdf"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "ole")],
+    ("data", "kind", "code"),
+    [
+        (b"Rar!\x1a\x07\x01\x00" + bytes(200), "rar", ProblemCode.UNSUPPORTED),
+        (b"\x1f\x8b\x08" + bytes(100), "gzip", ProblemCode.UNSUPPORTED),
+        (b"%PDF-1.7\n...", "pdf", ProblemCode.CORRUPT),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "ole", ProblemCode.CORRUPT),
+    ],
 )
-def test_formats_without_a_reader_fail_closed(data: bytes, kind: str) -> None:
+def test_unreadable_formats_fail_closed(data: bytes, kind: str, code: ProblemCode) -> None:
     extraction = extract_bytes(data, "x")
     assert extraction.kind == kind
-    assert extraction.problems and extraction.problems[0].code == ProblemCode.UNSUPPORTED
+    assert [p.code for p in extraction.problems] == [code]
 
 
 def test_size_limit(tmp_path: Path) -> None:

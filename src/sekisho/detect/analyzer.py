@@ -152,6 +152,7 @@ class Detector:
 
     def text(self, part: TextLike, index: int = 0) -> list[Finding]:
         text = part.text
+        counted = getattr(part, "describes_people", True)
         hits = self.hits(text, "")
         if not hits:
             return []
@@ -159,7 +160,7 @@ class Detector:
         lines = [bisect.bisect_left(newlines, h.candidate.start) for h in hits]
         hits, lines = _keep_dependents_beside_people(hits, lines)
         return [
-            self.finding(hit, part.location(line + 1), None, (index, line, hit.candidate.start))
+            self.finding(hit, part.location(line + 1), None, (index, line, hit.candidate.start), counted)
             for hit, line in zip(hits, lines, strict=True)
         ]
 
@@ -190,6 +191,7 @@ class Detector:
         location: str,
         row: tuple[int, int] | None,
         position: tuple[int, int, int],
+        counted: bool = True,
     ) -> Finding:
         recognizer, value = hit.recognizer, hit.candidate.value
         explanation = Explanation(
@@ -209,6 +211,7 @@ class Detector:
             key=subject_key(recognizer.entity, recognizer.canonical(value)),
             row=row,
             position=position,
+            counted=counted,
         )
 
 

@@ -62,6 +62,9 @@ class Finding:
     key: int = field(repr=False, compare=False)
     row: tuple[int, int] | None = None
     position: tuple[int, int, int] = field(default=(0, 0, 0), repr=False, compare=False)
+    # False for text about a document rather than its subjects (the author's name in the
+    # document properties): reported, never counted as a person.
+    counted: bool = field(default=True, repr=False, compare=False)
 
     def to_dict(self, *, explain: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {

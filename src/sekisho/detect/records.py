@@ -95,6 +95,8 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
         note(column.part_index, column.recognizer.entity, column.rows)
     text: list[Finding] = []
     for f in loose:
+        if not f.counted:
+            continue
         if f.row is None:
             text.append(f)
         else:

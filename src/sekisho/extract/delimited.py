@@ -8,27 +8,36 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from sekisho.extract.header import guess_header_row
-from sekisho.extract.parts import Extraction, TablePart
-from sekisho.extract.problems import Problem, ProblemCode
+from sekisho.extract.parts import TablePart
+from sekisho.extract.problems import ProblemCode
+from sekisho.extract.sniff import delimiter_for
 from sekisho.extract.textcodec import Decoded, decode_text
+
+if TYPE_CHECKING:
+    from sekisho.extract.dispatch import FileContext, Walker
 
 csv.field_size_limit(16 * 1024 * 1024)
 
 
-def read_delimited(data: bytes, delimiter: str | None = None) -> Extraction:
+def read_delimited(walker: Walker, data: bytes, ctx: FileContext) -> None:
     decoded = decode_text(data)
     if not isinstance(decoded, Decoded):
-        return Extraction("csv", problems=[Problem(decoded.code, "", decoded.detail)])
+        walker.problem(decoded.code, ctx.origin, decoded.detail)
+        return
     text = decoded.text
-    delim = _guess_delimiter(text, delimiter)
+    walker.budget.take_bytes(len(text))
+    delim = _guess_delimiter(text, delimiter_for(ctx.name))
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     except csv.Error as exc:
-        return Extraction("csv", problems=[Problem(ProblemCode.CORRUPT, "", str(exc))])
-    table = TablePart(rows=rows, header_row=guess_header_row(rows), sheet_style=False)
-    return Extraction("csv", parts=[table])
+        walker.problem(ProblemCode.CORRUPT, ctx.origin, str(exc))
+        return
+    walker.part(
+        TablePart(rows=rows, origin=ctx.origin, header_row=guess_header_row(rows), style="file")
+    )
 
 
 def _guess_delimiter(text: str, hint: str | None) -> str:

@@ -1,54 +1,155 @@
-"""From bytes to an ``Extraction``: sniff the content type, hand it to its reader.
+"""From bytes to an ``Extraction``: sniff each file's content type, hand it to its reader,
+and follow containers (archives, mail, workbooks with embedded files) into their members.
 
-Kinds that have no reader yet are reported as unsupported, so that policy fails closed
-on them instead of letting an unread attachment pass as clean.
+Every file met on the way is listed in ``Extraction.files`` with the kind its bytes
+show; every part that cannot be read becomes a ``Problem`` at its place. Kinds without a
+reader are reported as unsupported, so that policy fails closed on them instead of
+letting an unread attachment pass as clean.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from sekisho.extract.delimited import read_delimited
-from sekisho.extract.limits import DEFAULT_LIMITS, Limits
-from sekisho.extract.parts import Extraction
-from sekisho.extract.plaintext import read_text
+from sekisho.extract import names
+from sekisho.extract.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
+from sekisho.extract.parts import Extraction, FileInfo, Part
 from sekisho.extract.problems import Problem, ProblemCode
-from sekisho.extract.sniff import delimiter_for, sniff
-from sekisho.extract.spreadsheet import read_workbook
+from sekisho.extract.sniff import sniff
 
 _UNSUPPORTED_DETAIL = {
-    "pdf": "PDF",
-    "ole": "legacy Office or encrypted Office document",
     "executable": "executable program",
-    "7z": "7z archive",
-    "rar": "RAR archive",
-    "gzip": "gzip archive",
-    "zip": "zip archive",
-    "docx": "Word document",
-    "pptx": "PowerPoint presentation",
-    "odf": "OpenDocument file",
+    "rar": "RAR archive (no free reader; cannot be inspected)",
+    "gzip": "gzip stream",
+    "ole": "legacy Office document (.doc/.ppt) or OLE container",
+    "unknown": "unknown binary format",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    """Where a file sits: its name, the place prefix of everything inside it, its depth."""
+
+    name: str
+    origin: str
+    depth: int
+
+    def member(self, name: str) -> FileContext:
+        """A member of this archive: ``inner.zip/名簿.xlsx``."""
+        origin = f"{self.origin}/{name}" if self.origin else name
+        return FileContext(name, origin, self.depth + 1)
+
+    def attachment(self, name: str) -> FileContext:
+        """An attachment of this message: ``attachment 名簿.xlsx``."""
+        label = f"attachment {name}"
+        return FileContext(
+            name, f"{self.origin}, {label}" if self.origin else label, self.depth + 1
+        )
+
+    def place(self, inside: str) -> str:
+        """A place inside this file: ``名簿.zip/a.xlsx, sheet 元データ``."""
+        return f"{self.origin}, {inside}" if self.origin else inside
+
+
+Reader = Callable[["Walker", bytes, FileContext], None]
+
+
+class Walker:
+    """One extraction: the result being built and the budget it may spend."""
+
+    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+        self.budget = Budget(limits)
+        self.result = Extraction("unknown")
+
+    def part(self, part: Part) -> None:
+        self.budget.take_part()
+        self.result.parts.append(part)
+
+    def problem(self, code: ProblemCode, location: str, detail: str = "") -> None:
+        self.result.problems.append(Problem(code, location, detail))
+
+    def file(self, data: bytes, ctx: FileContext) -> None:
+        """Read one file (the top one, a member, an attachment) wherever it sits."""
+        where = ctx.origin
+        if ctx.depth > self.limits.max_depth:
+            self.problem(
+                ProblemCode.TOO_LARGE, where, f"nested deeper than {self.limits.max_depth} levels"
+            )
+            return
+        if not data:
+            self.problem(ProblemCode.EMPTY, where)
+            return
+        if len(data) > self.limits.max_file_bytes:
+            detail = f"{len(data):,} bytes > {self.limits.max_file_bytes:,}"
+            self.problem(ProblemCode.TOO_LARGE, where, detail)
+            return
+        kind = sniff(data, ctx.name)
+        flags: list[str] = []
+        if names.mismatch(ctx.name, kind):
+            flags.append("extension-mismatch")
+        self.result.files.append(FileInfo(ctx.origin, ctx.name, kind, len(data), tuple(flags)))
+        if ctx.depth == 0:
+            self.result.kind = kind
+        deceit = names.deceptive(ctx.name) if ctx.depth > 0 else None
+        if deceit:
+            self.problem(ProblemCode.SUSPICIOUS_NAME, where, deceit)
+        reader = _readers().get(kind)
+        if reader is None:
+            self.problem(ProblemCode.UNSUPPORTED, where, _UNSUPPORTED_DETAIL.get(kind, kind))
+            return
+        try:
+            self.budget.take_part()
+            reader(self, data, ctx)
+        except LimitExceeded as exc:
+            self.problem(ProblemCode.TOO_LARGE, where, str(exc))
+        except RecursionError:
+            self.problem(ProblemCode.UNSAFE_CONTENT, where, "structure nested too deeply")
+        except MemoryError:
+            self.problem(ProblemCode.TOO_LARGE, where, "out of memory while reading")
+        except Exception as exc:  # a reader's parser failed: the file is damaged, not us
+            self.problem(ProblemCode.CORRUPT, where, f"{type(exc).__name__}: {str(exc)[:160]}")
+
+
+def _readers() -> dict[str, Reader]:
+    from sekisho.extract import (
+        archive,
+        delimited,
+        mail,
+        odf,
+        ole,
+        pdf,
+        plaintext,
+        spreadsheet,
+        wordprocessing,
+    )
+
+    return {
+        "text": plaintext.read_text,
+        "csv": delimited.read_delimited,
+        "xlsx": spreadsheet.read_workbook,
+        "ods": spreadsheet.read_workbook,
+        "docx": wordprocessing.read_docx,
+        "pptx": wordprocessing.read_pptx,
+        "odf": odf.read_odf,
+        "pdf": pdf.read_pdf,
+        "zip": archive.read_zip,
+        "damaged-zip": archive.read_damaged_zip,
+        "7z": archive.read_7z,
+        "eml": mail.read_eml,
+        "ole": ole.read_ole,
+    }
 
 
 def extract_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> Extraction:
     """Read ``data`` (named ``name``, which only hints at CSV vs text) into parts."""
+    walker = Walker(limits)
     if not data:
-        return Extraction("empty", problems=[Problem(ProblemCode.EMPTY)])
-    if len(data) > limits.max_file_bytes:
-        detail = f"{len(data)} bytes > {limits.max_file_bytes}"
-        return Extraction("unknown", problems=[Problem(ProblemCode.TOO_LARGE, "", detail)])
-    kind = sniff(data, name)
-    if kind == "text":
-        return read_text(data)
-    if kind == "csv":
-        return read_delimited(data, delimiter_for(name))
-    if kind == "xlsx":
-        return read_workbook(data, kind)
-    if kind == "damaged-zip":
-        detail = "the zip directory cannot be read"
-        return Extraction(kind, problems=[Problem(ProblemCode.CORRUPT, "", detail)])
-    detail = _UNSUPPORTED_DETAIL.get(kind, kind)
-    return Extraction(kind, problems=[Problem(ProblemCode.UNSUPPORTED, "", detail)])
+        walker.result.kind = "empty"
+    walker.file(data, FileContext(name, "", 0))
+    return walker.result
 
 
 def extract_path(path: Path, limits: Limits = DEFAULT_LIMITS) -> Extraction:
@@ -56,7 +157,7 @@ def extract_path(path: Path, limits: Limits = DEFAULT_LIMITS) -> Extraction:
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            detail = f"{size} bytes > {limits.max_file_bytes}"
+            detail = f"{size:,} bytes > {limits.max_file_bytes:,}"
             return Extraction("unknown", problems=[Problem(ProblemCode.TOO_LARGE, "", detail)])
         data = path.read_bytes()
     except OSError as exc:

@@ -42,6 +42,9 @@ class TextPart:
 
     text: str
     origin: str = ""
+    # False for text about the document rather than its subject (the author in the
+    # document properties is not a resident): findings are reported, never counted as people.
+    describes_people: bool = True
 
     def location(self, line: int) -> str:
         return join_origin(self.origin, f"line {line}")
@@ -55,6 +58,9 @@ class TablePart:
     ``col_offset`` place ``rows[0][0]`` on the sheet (0-based), so locations match what
     Excel shows. ``header_row`` indexes ``rows`` (None when the table has no header row).
     Cells keep their types: dates stay dates and numbers stay numbers.
+
+    ``style`` says how a place is named: "sheet" (``sheet 名簿!C12``), "file" (a CSV inside
+    something: ``a.zip/名簿.csv, C12``) or "records" (``pivot cache 1, record 45``).
     """
 
     rows: Sequence[Sequence[Cell]]
@@ -62,7 +68,7 @@ class TablePart:
     header_row: int | None = None
     row_offset: int = 0
     col_offset: int = 0
-    sheet_style: bool = field(default=True)
+    style: str = "sheet"
 
     @property
     def header(self) -> tuple[str, ...] | None:
@@ -72,13 +78,31 @@ class TablePart:
 
     def cell_location(self, row: int, col: int) -> str:
         """The A1 name of ``rows[row][col]``, prefixed by the sheet: ``sheet 名簿!C12``."""
+        if self.style == "records":
+            first = self.header_row + 1 if self.header_row is not None else 0
+            return join_origin(self.origin, f"record {row - first + 1}, field {column_letter(col)}")
         a1 = f"{column_letter(self.col_offset + col)}{self.row_offset + row + 1}"
         if not self.origin:
             return a1
-        return f"{self.origin}!{a1}" if self.sheet_style else f"{self.origin}, {a1}"
+        return f"{self.origin}!{a1}" if self.style == "sheet" else f"{self.origin}, {a1}"
 
 
 Part = TextPart | TablePart
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """One file met while reading: the top file, an archive member, an attachment.
+
+    ``kind`` is what the bytes show; ``flags`` note what a person should know
+    ("extension-mismatch": a workbook named .csv, a program named .xlsx).
+    """
+
+    origin: str
+    name: str
+    kind: str
+    size: int
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -92,3 +116,4 @@ class Extraction:
     kind: str
     parts: list[Part] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    files: list[FileInfo] = field(default_factory=list)

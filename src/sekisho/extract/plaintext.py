@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from sekisho.extract.parts import Extraction, TextPart
-from sekisho.extract.problems import Problem
+from typing import TYPE_CHECKING
+
+from sekisho.extract.parts import TextPart
 from sekisho.extract.textcodec import Decoded, decode_text
 
+if TYPE_CHECKING:
+    from sekisho.extract.dispatch import FileContext, Walker
 
-def read_text(data: bytes) -> Extraction:
+
+def read_text(walker: Walker, data: bytes, ctx: FileContext) -> None:
     decoded = decode_text(data)
     if not isinstance(decoded, Decoded):
-        return Extraction("text", problems=[Problem(decoded.code, "", decoded.detail)])
-    return Extraction("text", parts=[TextPart(decoded.text)])
+        walker.problem(decoded.code, ctx.origin, decoded.detail)
+        return
+    walker.budget.take_bytes(len(decoded.text))
+    walker.part(TextPart(decoded.text, ctx.origin))

@@ -19,6 +19,9 @@ class ProblemCode(StrEnum):
     ENCRYPTED = "encrypted"
     TOO_LARGE = "too-large"
     UNREADABLE = "unreadable"
+    NO_TEXT = "no-text-layer"
+    SUSPICIOUS_NAME = "suspicious-name"
+    UNSAFE_CONTENT = "unsafe-content"
 
 
 _TEXTS: dict[ProblemCode, tuple[str, str]] = {
@@ -37,8 +40,20 @@ _TEXTS: dict[ProblemCode, tuple[str, str]] = {
         "この形式のファイルはまだ読み取れません",
     ),
     ProblemCode.ENCRYPTED: ("the file is encrypted", "ファイルが暗号化されています"),
-    ProblemCode.TOO_LARGE: ("the file exceeds a size limit", "ファイルがサイズ上限を超えています"),
+    ProblemCode.TOO_LARGE: ("a limit was reached", "処理の上限を超えました"),
     ProblemCode.UNREADABLE: ("the file could not be opened", "ファイルを開けません"),
+    ProblemCode.NO_TEXT: (
+        "no text layer (a scanned image?)",
+        "テキスト層がありません（画像のみの PDF など）",
+    ),
+    ProblemCode.SUSPICIOUS_NAME: (
+        "the file name is made to deceive",
+        "ファイル名が偽装されています",
+    ),
+    ProblemCode.UNSAFE_CONTENT: (
+        "the file contains constructs refused for safety",
+        "安全のため処理を拒否する構造が含まれています",
+    ),
 }
 
 

@@ -7,6 +7,7 @@ the name only chooses between readings of the same kind (CSV or plain text).
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -31,8 +32,36 @@ def sniff(data: bytes, name: str = "") -> str:
             return kind
     if data.startswith(_ZIP_MAGIC):
         return _sniff_zip(data)
+    if _looks_like_message(data):
+        return "eml"
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     return "csv" if suffix in _DELIMITED_SUFFIXES else "text"
+
+
+_HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]{0,40}:[ \t]")
+_MESSAGE_HEADERS = (
+    b"from:",
+    b"to:",
+    b"subject:",
+    b"date:",
+    b"mime-version:",
+    b"received:",
+    b"message-id:",
+)
+
+
+def _looks_like_message(data: bytes) -> bool:
+    """An RFC 5322 message: header lines first, at least two of the usual ones, a blank line."""
+    head = data[:8192]
+    if not _HEADER_LINE.match(head):
+        return False
+    end = head.find(b"\r\n\r\n")
+    if end < 0:
+        end = head.find(b"\n\n")
+    if end < 0:
+        return False
+    lines = head[:end].lower().splitlines()
+    return sum(1 for line in lines if line.startswith(_MESSAGE_HEADERS)) >= 2
 
 
 def delimiter_for(name: str) -> str | None:
@@ -67,5 +96,7 @@ def _sniff_zip(data: bytes) -> str:
         if marker in names:
             return kind
     if "mimetype" in names and "content.xml" in names:
-        return "odf"
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            mimetype = zf.read("mimetype")[:100]
+        return "ods" if b"spreadsheet" in mimetype else "odf"
     return "zip"

@@ -1,20 +1,28 @@
-"""Excel workbooks (xlsx, xlsm, xlsb, xls, ods) through python-calamine.
+"""Workbooks: xlsx/xlsm, xls (BIFF8) and ods through python-calamine, and the places of an
+xlsx a person does not see.
 
 Every sheet is read, hidden and very hidden ones included, because the incident that
-Sekisho exists for is exactly a raw list under a harmless-looking sheet. Cells keep
-calamine's types (str, float, int, bool, date, datetime, time; "" for an empty cell) and
-are not copied: a 7,203-row roster is handed to the detector as calamine built it.
+Sekisho exists for is exactly a raw list under a harmless-looking sheet. Hidden rows and
+columns are read like any other (calamine reads every cell). Cells keep calamine's types
+(str, float, int, bool, date, datetime, time; "" for an empty cell) and are not copied.
+For xlsx, the package itself is read too (``workbook_extras``): comments, pivot caches,
+defined names, document properties and embedded files.
 """
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import python_calamine
 
 from sekisho.extract.header import guess_header_row
-from sekisho.extract.parts import Extraction, TablePart
-from sekisho.extract.problems import Problem, ProblemCode
+from sekisho.extract.limits import LimitExceeded
+from sekisho.extract.parts import TablePart
+from sekisho.extract.problems import ProblemCode
+
+if TYPE_CHECKING:
+    from sekisho.extract.dispatch import FileContext, Walker
 
 _VISIBILITY = (
     (python_calamine.SheetVisibleEnum.Hidden, " (hidden)"),
@@ -27,29 +35,47 @@ def _visibility(visible: python_calamine.SheetVisibleEnum) -> str:
     return next((label for value, label in _VISIBILITY if visible == value), "")
 
 
-def read_workbook(data: bytes, kind: str = "xlsx") -> Extraction:
-    result = Extraction(kind)
+def read_workbook(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    package_ok = True
+    if data[:2] == b"PK":
+        from sekisho.extract import workbook_extras
+
+        package_ok = workbook_extras.check_package(walker, data, ctx)
+        if not package_ok:
+            return
+    read_sheets(walker, data, ctx)
+    if data[:2] == b"PK":
+        from sekisho.extract import workbook_extras
+
+        workbook_extras.read_extras(walker, data, ctx)
+
+
+def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
-        result.problems.append(Problem(ProblemCode.ENCRYPTED, "", str(exc)))
-        return result
+        walker.problem(ProblemCode.ENCRYPTED, ctx.origin, str(exc)[:160])
+        return
     except Exception as exc:  # calamine raises several unrelated types for bad input
-        result.problems.append(Problem(ProblemCode.CORRUPT, "", _brief(exc)))
-        return result
+        walker.problem(ProblemCode.CORRUPT, ctx.origin, f"{type(exc).__name__}: {str(exc)[:160]}")
+        return
     with workbook:
         for meta in workbook.sheets_metadata:
-            origin = f"sheet {meta.name}{_visibility(meta.visible)}"
+            origin = ctx.place(f"sheet {meta.name}{_visibility(meta.visible)}")
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
                 rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
+            except LimitExceeded:
+                raise
             except Exception as exc:
-                result.problems.append(Problem(ProblemCode.CORRUPT, origin, _brief(exc)))
+                walker.problem(
+                    ProblemCode.CORRUPT, origin, f"{type(exc).__name__}: {str(exc)[:160]}"
+                )
                 continue
             if not rows:
                 continue
-            result.parts.append(
+            walker.part(
                 TablePart(
                     rows=rows,
                     origin=origin,
@@ -58,8 +84,3 @@ def read_workbook(data: bytes, kind: str = "xlsx") -> Extraction:
                     col_offset=start[1],
                 )
             )
-    return result
-
-
-def _brief(exc: Exception) -> str:
-    return f"{type(exc).__name__}: {str(exc)[:200]}"

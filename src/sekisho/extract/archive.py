@@ -1,0 +1,120 @@
+"""Archives: zip (nested, to a depth limit), 7z. Every member is read as a file of its own.
+
+Zip names written by Windows Explorer are cp932 without the UTF-8 flag; Python reads them
+as cp437, so they are turned back into bytes and decoded as cp932. Encrypted members
+(ZipCrypto or WinZip AES) and encrypted 7z archives cannot be inspected and are reported
+as such. Sizes are checked against the limits before anything is inflated.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from typing import TYPE_CHECKING
+
+from sekisho.extract import names as file_names
+from sekisho.extract import ooxml
+from sekisho.extract.limits import LimitExceeded
+from sekisho.extract.problems import ProblemCode
+
+if TYPE_CHECKING:
+    from sekisho.extract.dispatch import FileContext, Walker
+
+_UTF8_FLAG = 0x800
+_ENCRYPTED_FLAG = 0x1
+_AES = 99
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The name as the person who zipped it wrote it."""
+    if info.flag_bits & _UTF8_FLAG:
+        return info.filename
+    try:
+        raw = info.filename.encode("cp437")
+    except UnicodeEncodeError:
+        return info.filename
+    for encoding in ("utf-8", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def read_zip(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        infos = zf.infolist()
+        declared = sum(info.file_size for info in infos)
+        if declared > walker.limits.max_total_bytes:
+            raise LimitExceeded(
+                f"members declare {declared:,} bytes > {walker.limits.max_total_bytes:,}"
+            )
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = member_name(info)
+            member = ctx.member(name)
+            if file_names.traversal(name):
+                walker.problem(
+                    ProblemCode.SUSPICIOUS_NAME, member.origin, "member path leaves the archive"
+                )
+            if info.flag_bits & _ENCRYPTED_FLAG or info.compress_type == _AES:
+                method = "WinZip AES" if info.compress_type == _AES else "ZipCrypto"
+                walker.problem(
+                    ProblemCode.ENCRYPTED, member.origin, f"password-protected member ({method})"
+                )
+                continue
+            try:
+                content = ooxml.read_member(walker, zf, info)
+            except LimitExceeded as exc:
+                walker.problem(ProblemCode.TOO_LARGE, member.origin, str(exc))
+                continue
+            except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as exc:
+                walker.problem(
+                    ProblemCode.CORRUPT, member.origin, f"{type(exc).__name__}: {str(exc)[:120]}"
+                )
+                continue
+            walker.file(content, member)
+
+
+def read_damaged_zip(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    walker.problem(ProblemCode.CORRUPT, ctx.origin, "the zip directory cannot be read")
+
+
+def read_7z(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    import py7zr
+    from py7zr.io import BytesIOFactory
+
+    try:
+        archive = py7zr.SevenZipFile(io.BytesIO(data))
+    except py7zr.PasswordRequired:
+        walker.problem(
+            ProblemCode.ENCRYPTED, ctx.origin, "password-protected 7z archive (encrypted names)"
+        )
+        return
+    with archive:
+        if archive.needs_password():
+            walker.problem(ProblemCode.ENCRYPTED, ctx.origin, "password-protected 7z archive")
+            return
+        entries = [e for e in archive.list() if not e.is_directory]
+        for entry in entries:
+            if entry.uncompressed > walker.limits.max_part_bytes:
+                raise LimitExceeded(
+                    f"{entry.filename}: {entry.uncompressed:,} bytes > {walker.limits.max_part_bytes:,}"
+                )
+        declared = sum(e.uncompressed for e in entries)
+        if declared > walker.limits.max_total_bytes:
+            raise LimitExceeded(
+                f"members declare {declared:,} bytes > {walker.limits.max_total_bytes:,}"
+            )
+        walker.budget.check_ratio(declared, len(data))
+        factory = BytesIOFactory(walker.limits.max_part_bytes + 1)
+        archive.extractall(factory=factory)
+        for entry in entries:
+            product = factory.products.get(entry.filename)
+            if product is None:
+                continue
+            product.seek(0)
+            content = product.read()
+            walker.budget.take_bytes(len(content))
+            walker.file(content, ctx.member(entry.filename))

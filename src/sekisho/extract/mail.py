@@ -1,0 +1,151 @@
+"""E-mail messages (.eml, RFC 5322 / MIME): the subject, every text part in its charset
+(ISO-2022-JP included), HTML turned into text, every attachment as a file of its own
+(RFC 2047 and 2231 encoded names decoded), and messages attached to messages.
+
+Of the headers only the subject is read as content: the sender's and recipients'
+addresses are the envelope of the mail, not data about the people it carries.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from email import policy
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING
+
+from sekisho.extract.parts import TextPart
+from sekisho.extract.textcodec import Decoded, decode_text
+
+if TYPE_CHECKING:
+    from sekisho.extract.dispatch import FileContext, Walker
+
+
+def read_eml(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    message = BytesParser(policy=policy.default).parsebytes(data)
+    subject = _fix_text(str(message.get("Subject", "") or ""))
+    if subject.strip():
+        walker.part(TextPart(subject, ctx.place("subject")))
+    _walk(walker, message, ctx, [0])
+
+
+def _walk(walker: Walker, part: Message, ctx: FileContext, counter: list[int]) -> None:
+    ctype = part.get_content_type()
+    if ctype == "message/rfc822":
+        inner = part.get_payload()
+        inner_message = inner[0] if isinstance(inner, list) and inner else None
+        if isinstance(inner_message, Message):
+            name = _filename(part) or _subject_name(inner_message)
+            content = inner_message.as_bytes(policy=policy.default)
+            walker.budget.take_bytes(len(content))
+            walker.file(content, ctx.attachment(name))
+        return
+    if part.is_multipart():
+        subparts = list(part.iter_parts()) if isinstance(part, EmailMessage) else part.get_payload()
+        if ctype == "multipart/alternative":
+            subparts = _preferred_alternative(subparts)
+        for sub in subparts:
+            _walk(walker, sub, ctx, counter)
+        return
+    filename = _filename(part)
+    if filename or part.get_content_disposition() == "attachment" or not ctype.startswith("text/"):
+        counter[0] += 1
+        payload = part.get_payload(decode=True) or b""
+        walker.budget.take_bytes(len(payload))
+        name = filename or f"part{counter[0]}{_extension(ctype)}"
+        walker.file(payload, ctx.attachment(name))
+        return
+    text = _text(part)
+    if ctype == "text/html":
+        text = html_to_text(text)
+    if text.strip():
+        walker.budget.take_bytes(len(text))
+        label = "body" if ctype == "text/plain" else "body (html)"
+        walker.part(TextPart(text, ctx.place(label)))
+
+
+def _preferred_alternative(parts: list[Message]) -> list[Message]:
+    """Of text/plain and text/html versions of one body, read the plain one only (reading
+    both would count every value twice); other alternatives are kept."""
+    plain = [p for p in parts if p.get_content_type() == "text/plain"]
+    if not plain:
+        return parts
+    return [p for p in parts if p.get_content_type() != "text/html"]
+
+
+def _text(part: Message) -> str:
+    try:
+        content = (
+            part.get_content() if isinstance(part, EmailMessage) else part.get_payload(decode=True)
+        )
+        if isinstance(content, str):
+            return content
+    except (LookupError, UnicodeDecodeError, AssertionError):
+        pass
+    payload = part.get_payload(decode=True) or b""
+    decoded = decode_text(payload) if payload else None
+    return decoded.text if isinstance(decoded, Decoded) else ""
+
+
+def _filename(part: Message) -> str | None:
+    name = part.get_filename()
+    return _fix_text(name) if name else None
+
+
+def _fix_text(value: str) -> str:
+    """Raw 8-bit header bytes (mailers that skip RFC 2047) arrive as surrogate escapes:
+    turn them back into bytes and decode them as Japanese mailers write them."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in value):
+        return value
+    raw = value.encode("utf-8", "surrogateescape")
+    decoded = decode_text(raw)
+    return decoded.text if isinstance(decoded, Decoded) else raw.decode("utf-8", "replace")
+
+
+def _subject_name(message: Message) -> str:
+    subject = re.sub(r'[\\/:*?"<>|\r\n]', "_", _fix_text(str(message.get("Subject", "") or "")))[
+        :60
+    ]
+    return f"{subject or 'message'}.eml"
+
+
+def _extension(ctype: str) -> str:
+    return {"application/pdf": ".pdf", "text/csv": ".csv", "application/zip": ".zip"}.get(ctype, "")
+
+
+class _TextFromHtml(HTMLParser):
+    _BREAKS = frozenset({"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "table", "section"})
+    _SKIP = frozenset({"script", "style", "head", "title"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self.skipping += 1
+        elif tag in self._BREAKS:
+            self.out.append("\n")
+        elif tag in ("td", "th"):
+            self.out.append("\t")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP and self.skipping:
+            self.skipping -= 1
+        elif tag in self._BREAKS:
+            self.out.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.out.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    parser = _TextFromHtml()
+    parser.feed(markup)
+    parser.close()
+    text = html.unescape("".join(parser.out))
+    return re.sub(r"\n{3,}", "\n\n", text)
