@@ -4,7 +4,8 @@ A table row is one person when it holds an identifying entity, or a date of birt
 another item. Rows that share a strong identifier (the same My Number on a visible and
 a hidden sheet) are one person. In running text, where one resident's phone and e-mail
 sit side by side, the count is the largest number of distinct values of any one
-identifying type, beyond those already counted in tables.
+identifying type, less the largest number of one type already counted in tables (a body
+that repeats a resident of the attachment, with a phone the table lacks, adds nobody).
 
 Rows are handled as sets per table, so counting a 7,203-row roster costs a few set
 unions, not a pass over every finding.
@@ -131,7 +132,8 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
                 seen.update(column.all_keys())
         per_type: dict[str, set[int]] = defaultdict(set)
         for f in text_people:
-            if f.key not in seen:
-                per_type[f.entity].add(f.key)
-        total += max((len(keys) for keys in per_type.values()), default=0)
+            per_type[f.entity].add(f.key)
+        in_text = max(len(keys) for keys in per_type.values())
+        known = max(len(keys & seen) for keys in per_type.values())
+        total += max(0, in_text - known)
     return total

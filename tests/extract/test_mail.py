@@ -1,0 +1,38 @@
+"""E-mail messages: charsets, encoded names, attachments, attached messages."""
+
+from sekisho.extract import TablePart, extract_bytes
+from sekisho.scan import Scanner
+from tests.extract.builders import ROSTER_TEXT, eml_bytes, zip_bytes
+from tests.factories import csv_bytes
+
+
+def test_iso_2022_jp_body_and_encoded_attachment_name(scanner: Scanner) -> None:
+    attachment = csv_bytes([["氏名", "個人番号"], ["山田 太郎", "123456789018"]], "cp932")
+    data = eml_bytes(ROSTER_TEXT, {"認定者一覧（5月分）.csv": attachment})
+    assert b"ISO-2022-JP" in data.upper() or b"iso-2022-jp" in data
+    report = scanner.scan_bytes(data, "message.eml")
+    locations = {f.location for f in report.findings}
+    assert "body, line 2" in locations  # the My Number in the body
+    assert "attachment 認定者一覧（5月分）.csv, B2" in locations
+    assert report.records == 1  # the same My Number in body and attachment is one person
+
+
+def test_attached_message_is_read_as_a_message() -> None:
+    inner = eml_bytes("携帯 090-1234-5678", charset="utf-8")
+    outer = eml_bytes("転送します", attached_message=inner)
+    extraction = extract_bytes(outer, "fw.eml")
+    origins = [p.origin for p in extraction.parts]
+    assert any(o.startswith("attachment ") and o.endswith("body") for o in origins), origins
+
+
+def test_html_alternative_is_not_read_twice(scanner: Scanner) -> None:
+    data = eml_bytes("携帯 090-1234-5678", charset="utf-8", html="<p>携帯 <b>090-1234-5678</b></p>")
+    report = scanner.scan_bytes(data, "m.eml")
+    assert report.entities == {"PHONE_NUMBER": 1}
+
+
+def test_zip_attachment_inside_a_message() -> None:
+    archive = zip_bytes({"名簿.csv": csv_bytes([["個人番号"], ["123456789018"]])})
+    extraction = extract_bytes(eml_bytes("添付します", {"名簿.zip": archive}), "m.eml")
+    (table,) = [p for p in extraction.parts if isinstance(p, TablePart)]
+    assert table.cell_location(1, 0) == "attachment 名簿.zip/名簿.csv, A2"
