@@ -160,7 +160,9 @@ class Detector:
         lines = [bisect.bisect_left(newlines, h.candidate.start) for h in hits]
         hits, lines = _keep_dependents_beside_people(hits, lines)
         return [
-            self.finding(hit, part.location(line + 1), None, (index, line, hit.candidate.start), counted)
+            self.finding(
+                hit, part.location(line + 1), None, (index, line, hit.candidate.start), counted
+            )
             for hit, line in zip(hits, lines, strict=True)
         ]
 

@@ -6,7 +6,27 @@ import unicodedata
 
 # Extensions of programs and scripts Windows runs on a double-click.
 EXECUTABLE_EXTENSIONS = frozenset(
-    [".exe", ".scr", ".com", ".bat", ".cmd", ".pif", ".js", ".jse", ".vbs", ".vbe", ".wsf", ".wsh", ".hta", ".lnk", ".ps1", ".msi", ".jar", ".cpl", ".reg"]
+    [
+        ".exe",
+        ".scr",
+        ".com",
+        ".bat",
+        ".cmd",
+        ".pif",
+        ".js",
+        ".jse",
+        ".vbs",
+        ".vbe",
+        ".wsf",
+        ".wsh",
+        ".hta",
+        ".lnk",
+        ".ps1",
+        ".msi",
+        ".jar",
+        ".cpl",
+        ".reg",
+    ]
 )
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 
