@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench-speed bench-accuracy clean
+.PHONY: run test lint format bench-speed bench-accuracy bench-hostile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ format: $(STAMP)
 ## bench-speed: the incident workbook's scan time against calamine's bare read, peak RSS
 bench-speed: $(STAMP)
 	$(BIN)/python bench/speed.py
+
+## bench-hostile: bombs, huge and corrupt files: time and peak RSS per case
+bench-hostile: $(STAMP)
+	$(BIN)/python bench/hostile.py
 
 ## bench-accuracy: per-entity precision/recall/F2, record error, findings on negatives
 bench-accuracy: $(STAMP)

@@ -84,3 +84,7 @@ def _scan_with_progress(
 def main() -> None:
     """Entry point of the ``sekisho`` script; click turns usage errors into exit 2."""
     cli()
+
+
+if __name__ == "__main__":
+    main()

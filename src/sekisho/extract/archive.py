@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from sekisho.extract import names as file_names
 from sekisho.extract import ooxml
-from sekisho.extract.limits import LimitExceeded
+from sekisho.extract.limits import Aborted, LimitExceeded
 from sekisho.extract.problems import ProblemCode
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ def read_zip(walker: Walker, data: bytes, ctx: FileContext) -> None:
                 continue
             try:
                 content = ooxml.read_member(walker, zf, info)
+            except Aborted:
+                raise
             except LimitExceeded as exc:
                 walker.problem(ProblemCode.TOO_LARGE, member.origin, str(exc))
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sekisho.extract import names
-from sekisho.extract.limits import DEFAULT_LIMITS, Budget, LimitExceeded, Limits
+from sekisho.extract.limits import DEFAULT_LIMITS, Aborted, Budget, LimitExceeded, Limits
 from sekisho.extract.parts import Extraction, FileInfo, Part
 from sekisho.extract.problems import Problem, ProblemCode
 from sekisho.extract.sniff import sniff
@@ -103,6 +103,10 @@ class Walker:
         try:
             self.budget.take_part()
             reader(self, data, ctx)
+        except Aborted as exc:
+            if ctx.depth > 0:
+                raise  # the whole file stops, reported once at the top
+            self.problem(ProblemCode.TOO_LARGE, where, str(exc))
         except LimitExceeded as exc:
             self.problem(ProblemCode.TOO_LARGE, where, str(exc))
         except RecursionError:

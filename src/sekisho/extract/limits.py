@@ -29,7 +29,14 @@ DEFAULT_LIMITS = Limits()
 
 class LimitExceeded(Exception):
     """Raised inside extraction when a limit is hit; becomes a ``too-large`` problem where
-    it happened, and stops the reading of that container only."""
+    it happened, and stops the reading of that part only (one oversized member does not
+    keep the others of its archive from being read)."""
+
+
+class Aborted(LimitExceeded):
+    """A limit of the whole file (total inflated bytes, parts, time) or the signature of a
+    bomb (an absurd compression ratio): reading stops everywhere, and the file is
+    unscannable with this one reason."""
 
 
 @dataclass(slots=True)
@@ -48,20 +55,21 @@ class Budget:
             )
         self.spent_bytes += amount
         if self.spent_bytes > self.limits.max_total_bytes:
-            raise LimitExceeded(f"more than {self.limits.max_total_bytes:,} bytes inflated in all")
+            raise Aborted(f"more than {self.limits.max_total_bytes:,} bytes inflated in all")
 
     def take_part(self) -> None:
         self.parts += 1
         if self.parts > self.limits.max_parts:
-            raise LimitExceeded(f"more than {self.limits.max_parts:,} parts")
+            raise Aborted(f"more than {self.limits.max_parts:,} parts")
         self.check_time()
 
     def check_time(self) -> None:
         if time.monotonic() - self.started > self.limits.max_seconds:
-            raise LimitExceeded(f"more than {self.limits.max_seconds:g} s spent on one file")
+            raise Aborted(f"more than {self.limits.max_seconds:g} s spent on one file")
 
     def check_ratio(self, inflated: int, compressed: int) -> None:
         if inflated > MiB and inflated > self.limits.max_ratio * max(compressed, 1):
-            raise LimitExceeded(
-                f"compression ratio {inflated // max(compressed, 1):,}:1 exceeds {self.limits.max_ratio}:1"
+            raise Aborted(
+                f"compression ratio {inflated // max(compressed, 1):,}:1 exceeds "
+                f"{self.limits.max_ratio}:1 (a compression bomb)"
             )
