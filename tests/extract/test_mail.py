@@ -36,3 +36,18 @@ def test_zip_attachment_inside_a_message() -> None:
     extraction = extract_bytes(eml_bytes("添付します", {"名簿.zip": archive}), "m.eml")
     (table,) = [p for p in extraction.parts if isinstance(p, TablePart)]
     assert table.cell_location(1, 0) == "attachment 名簿.zip/名簿.csv, A2"
+
+
+def test_outlook_msg_body_and_attachment(scanner: Scanner) -> None:
+    from tests.extract.cfb import msg_bytes
+
+    attachment = csv_bytes([["氏名", "電話"], ["山田 太郎", "090-1234-5678"]], "cp932")
+    data = msg_bytes(
+        "認定者一覧の件", "山田 太郎様の個人番号は123456789018です。", {"名簿.csv": attachment}
+    )
+    report = scanner.scan_bytes(data, "転送.msg")
+    assert not report.unscannable
+    places = {(f.entity, f.location) for f in report.findings}
+    assert ("JP_MY_NUMBER", "body, line 1") in places
+    assert ("PHONE_NUMBER", "attachment 名簿.csv, B2") in places
+    assert report.records == 1
