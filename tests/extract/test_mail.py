@@ -51,3 +51,31 @@ def test_outlook_msg_body_and_attachment(scanner: Scanner) -> None:
     assert ("JP_MY_NUMBER", "body, line 1") in places
     assert ("PHONE_NUMBER", "attachment 名簿.csv, B2") in places
     assert report.records == 1
+
+
+def _raw_message(filename_header: bytes, attachment: bytes) -> bytes:
+    import base64
+
+    return (
+        b"From: a@example.jp\r\nTo: b@example.jp\r\nSubject: test\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="XX"\r\n\r\n'
+        b"--XX\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nsee attached\r\n"
+        b"--XX\r\nContent-Type: application/octet-stream; " + filename_header + b"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(attachment) + b"\r\n--XX--\r\n"
+    )
+
+
+def test_rfc2047_encoded_attachment_name() -> None:
+    from email.header import Header
+
+    encoded = Header("認定者一覧.csv", "iso-2022-jp").encode().encode()
+    data = _raw_message(b'name="' + encoded + b'"', csv_bytes([["個人番号"], ["123456789018"]]))
+    extraction = extract_bytes(data, "m.eml")
+    assert [p.origin for p in extraction.parts if isinstance(p, TablePart)] == ["attachment 認定者一覧.csv"]
+
+
+def test_raw_shift_jis_attachment_name() -> None:
+    # Some mailers put the name in the header as raw Shift_JIS bytes, against the RFCs.
+    data = _raw_message(b'name="' + "名簿.csv".encode("cp932") + b'"', csv_bytes([["電話"], ["090-1234-5678"]]))
+    extraction = extract_bytes(data, "m.eml")
+    assert [p.origin for p in extraction.parts if isinstance(p, TablePart)] == ["attachment 名簿.csv"]

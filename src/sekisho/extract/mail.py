@@ -89,8 +89,19 @@ def _text(part: Message) -> str:
     return decoded.text if isinstance(decoded, Decoded) else ""
 
 
+_RAW_NAME = re.compile(r'(?:file)?name="?([^";\r\n]+)', re.IGNORECASE)
+
+
 def _filename(part: Message) -> str | None:
     name = part.get_filename()
+    if name and "\ufffd" in name:
+        # Raw 8-bit bytes in the header (no RFC 2047/2231): the parsed parameter has lost
+        # them, the raw header still has them as surrogate escapes.
+        for key, value in part.raw_items():
+            if key.lower() in ("content-disposition", "content-type"):
+                match = _RAW_NAME.search(str(value))
+                if match:
+                    return _fix_text(match.group(1).strip())
     return _fix_text(name) if name else None
 
 
