@@ -61,7 +61,9 @@ def _raw_message(filename_header: bytes, attachment: bytes) -> bytes:
         b'Content-Type: multipart/mixed; boundary="XX"\r\n\r\n'
         b"--XX\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nsee attached\r\n"
         b"--XX\r\nContent-Type: application/octet-stream; " + filename_header + b"\r\n"
-        b"Content-Transfer-Encoding: base64\r\n\r\n" + base64.b64encode(attachment) + b"\r\n--XX--\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n"
+        + base64.b64encode(attachment)
+        + b"\r\n--XX--\r\n"
     )
 
 
@@ -71,11 +73,17 @@ def test_rfc2047_encoded_attachment_name() -> None:
     encoded = Header("認定者一覧.csv", "iso-2022-jp").encode().encode()
     data = _raw_message(b'name="' + encoded + b'"', csv_bytes([["個人番号"], ["123456789018"]]))
     extraction = extract_bytes(data, "m.eml")
-    assert [p.origin for p in extraction.parts if isinstance(p, TablePart)] == ["attachment 認定者一覧.csv"]
+    assert [p.origin for p in extraction.parts if isinstance(p, TablePart)] == [
+        "attachment 認定者一覧.csv"
+    ]
 
 
 def test_raw_shift_jis_attachment_name() -> None:
     # Some mailers put the name in the header as raw Shift_JIS bytes, against the RFCs.
-    data = _raw_message(b'name="' + "名簿.csv".encode("cp932") + b'"', csv_bytes([["電話"], ["090-1234-5678"]]))
+    data = _raw_message(
+        b'name="' + "名簿.csv".encode("cp932") + b'"', csv_bytes([["電話"], ["090-1234-5678"]])
+    )
     extraction = extract_bytes(data, "m.eml")
-    assert [p.origin for p in extraction.parts if isinstance(p, TablePart)] == ["attachment 名簿.csv"]
+    assert [p.origin for p in extraction.parts if isinstance(p, TablePart)] == [
+        "attachment 名簿.csv"
+    ]
