@@ -69,8 +69,9 @@ def main() -> None:
         scan_s = median_seconds(lambda: scanner.scan_file(path), args.runs)
         bare_s = median_seconds(lambda: bare_read(path), args.runs)
         rss = peak_rss_mb(path)
+        size = path.stat().st_size
     print(
-        f"file: {args.rows} rows x 7 columns, {path.stat().st_size if path.exists() else 0} bytes"
+        f"file: {args.rows} rows x 7 columns, {size:,} bytes"
     )
     print(f"records: {report.records}  entities: {report.entities}")
     print(f"scan (median of {args.runs}): {scan_s * 1000:.0f} ms")
