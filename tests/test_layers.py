@@ -13,7 +13,11 @@ ALLOWED: dict[str, set[str]] = {
     "extract": set(),
     "detect": set(),
     "scan": {"extract", "detect"},
-    "cli": {"extract", "detect", "scan"},
+    "policy": {"extract", "detect", "scan"},
+    "store": set(),
+    "actions": {"extract", "detect", "scan", "policy"},
+    "gateway": {"extract", "detect", "scan", "policy", "actions", "store"},
+    "cli": {"extract", "detect", "scan", "policy", "actions", "store", "gateway"},
 }
 SHARED = {"errors", "__init__"}
 

@@ -81,6 +81,100 @@ def _scan_with_progress(
     return report
 
 
+@cli.command()
+@click.option(
+    "--listen",
+    default="127.0.0.1:10025",
+    show_default=True,
+    help="Where Postfix's content_filter connects.",
+)
+@click.option(
+    "--upstream",
+    default="127.0.0.1:10026",
+    show_default=True,
+    help="Postfix's re-injection smtpd (HOST:PORT).",
+)
+@click.option(
+    "--deliver-to",
+    "deliver_to",
+    default=None,
+    help="maildir:DIR instead of an upstream MTA (demos, tests).",
+)
+@click.option(
+    "--db",
+    "database_url",
+    default="sqlite:///sekisho.db",
+    show_default=True,
+    help="SQLAlchemy database URL.",
+)
+@click.option(
+    "--spool",
+    "spool_dir",
+    default="spool",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Quarantine directory.",
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Policy file (default: the embedded default).",
+)
+@click.option(
+    "--interval", default=5.0, show_default=True, help="Seconds between scheduler passes."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log every message's verdict.")
+def gateway(
+    listen: str,
+    upstream: str,
+    deliver_to: str | None,
+    database_url: str,
+    spool_dir: Path,
+    policy_path: Path | None,
+    interval: float,
+    verbose: bool,
+) -> None:
+    """Run the SMTP content filter (Postfix after-queue) and its scheduler."""
+    import asyncio
+    import logging
+
+    from sekisho.gateway.server import GatewayConfig, serve
+    from sekisho.policy import PolicyError, load_policy
+
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    try:
+        policy = load_policy(policy_path)
+    except PolicyError as exc:
+        raise click.UsageError(f"policy: {exc}") from exc
+    host, _, port = listen.rpartition(":")
+    config = GatewayConfig(
+        listen_host=host or "127.0.0.1",
+        listen_port=int(port),
+        upstream=deliver_to or f"smtp:{upstream}",
+        database_url=database_url,
+        spool_dir=spool_dir,
+        scheduler_interval=interval,
+    )
+    click.echo(
+        f"sekisho gateway: listening on {config.listen_host}:{config.listen_port}, delivering to {config.upstream}",
+        err=True,
+    )
+    asyncio.run(serve(config, policy))
+
+
+def _register() -> None:
+    from sekisho.cli.policy_commands import policy_group
+
+    cli.add_command(policy_group)
+
+
+_register()
+
+
 def main() -> None:
     """Entry point of the ``sekisho`` script; click turns usage errors into exit 2."""
     cli()

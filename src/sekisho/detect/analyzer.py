@@ -106,6 +106,20 @@ class Detection:
     def __bool__(self) -> bool:
         return bool(self.loose) or any(c.rows for c in self.columns)
 
+    def samples(self, per_entity: int = 3) -> dict[str, list[str]]:
+        """A few masked excerpts of each entity type, without expanding every column."""
+        from itertools import islice
+
+        found: dict[str, list[str]] = {}
+        candidates = list(self.loose)
+        for column in self.columns:
+            candidates.extend(islice(column.findings(), per_entity))
+        for finding in sorted(candidates, key=lambda f: f.position):
+            bucket = found.setdefault(finding.entity, [])
+            if len(bucket) < per_entity and finding.excerpt not in bucket:
+                bucket.append(finding.excerpt)
+        return found
+
 
 @cache
 def folded_words(recognizer: type[Recognizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -7,13 +7,22 @@ Knows nothing of entities or policy. Public surface:
 
 from sekisho.extract.dispatch import extract_bytes, extract_path
 from sekisho.extract.limits import DEFAULT_LIMITS, Limits
-from sekisho.extract.parts import Cell, Extraction, Part, TablePart, TextPart, column_letter
+from sekisho.extract.parts import (
+    Cell,
+    Extraction,
+    FileInfo,
+    Part,
+    TablePart,
+    TextPart,
+    column_letter,
+)
 from sekisho.extract.problems import Problem, ProblemCode
 
 __all__ = [
     "DEFAULT_LIMITS",
     "Cell",
     "Extraction",
+    "FileInfo",
     "Limits",
     "Part",
     "Problem",

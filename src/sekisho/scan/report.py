@@ -13,7 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from sekisho.detect import Detection, Finding
-from sekisho.extract import Problem
+from sekisho.extract import FileInfo, Problem
 
 
 class ExitStatus(IntEnum):
@@ -40,6 +40,7 @@ class FileReport:
     kind: str
     detection: Detection
     problems: list[Problem] = field(default_factory=list)
+    files: list[FileInfo] = field(default_factory=list)  # every file met, with its kind
 
     @property
     def unscannable(self) -> bool:

@@ -50,6 +50,7 @@ class Scanner:
             kind=extraction.kind,
             detection=self.detector.detect(extraction.parts),
             problems=list(extraction.problems),
+            files=list(extraction.files),
         )
 
 

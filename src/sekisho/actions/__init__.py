@@ -1,0 +1,2 @@
+"""Carrying out a verdict on a message's bytes: stamping, Bcc, encryption, notices.
+Knows nothing of SMTP sessions."""

@@ -1,0 +1,134 @@
+"""Notices to the sender, Japanese first with English below: what was found (masked, and
+how many people), what happens now, and what the sender can do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sekisho.policy import MessageFacts, Verdict
+
+FROM = "Sekisho <sekisho-noreply@localhost>"
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeContext:
+    sekisho_id: str
+    subject: str
+    facts: MessageFacts
+    verdict: Verdict
+    cancel_url: str = ""
+
+
+def _findings(facts: MessageFacts) -> tuple[str, str]:
+    if not facts.entities:
+        return "個人情報は検出されませんでした。", "No personal data was found."
+    lines_ja = [f"検出された個人情報: {facts.records}人分"]
+    lines_en = [f"Personal data found: {facts.records} people"]
+    for entity, count in sorted(facts.entities.items()):
+        samples = ", ".join(facts.samples.get(entity, ()))
+        lines_ja.append(f"  - {entity}: {count}件 (例: {samples})")
+        lines_en.append(f"  - {entity}: {count} (e.g. {samples})")
+    if facts.unscannable:
+        lines_ja.append("  - 内容を確認できない部分: " + "; ".join(facts.problems[:5]))
+        lines_en.append("  - Parts that could not be read: " + "; ".join(facts.problems[:5]))
+    return "\n".join(lines_ja), "\n".join(lines_en)
+
+
+def _reasons(verdict: Verdict) -> tuple[str, str]:
+    ja = "\n".join(f"  - {r.ja}" for r in verdict.reasons if r.ja) or "  -"
+    en = "\n".join(f"  - {r.en}" for r in verdict.reasons if r.en) or "  -"
+    return ja, en
+
+
+def _message(
+    to: str, subject_ja: str, subject_en: str, body_ja: str, body_en: str, ctx: NoticeContext
+) -> bytes:
+    message = EmailMessage()
+    message["From"] = FROM
+    message["To"] = to
+    message["Subject"] = f"[Sekisho] {subject_ja} / {subject_en}"
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain="sekisho.invalid")
+    message["X-Sekisho-Notice-For"] = ctx.sekisho_id
+    message["Auto-Submitted"] = "auto-generated"
+    body = f"{body_ja}\n\n--- English ---\n\n{body_en}\n\n(Sekisho ID: {ctx.sekisho_id})\n"
+    message.set_content(body, charset="utf-8")
+    return message.as_bytes()
+
+
+def held(ctx: NoticeContext) -> bytes:
+    found_ja, found_en = _findings(ctx.facts)
+    why_ja, why_en = _reasons(ctx.verdict)
+    role = ctx.verdict.role or "承認者"
+    after_ja = (
+        "承認後は添付ファイルを暗号化して送信し、パスワードは別途あなたにだけお知らせします。"
+        if ctx.verdict.then == "encrypt"
+        else "承認されると送信されます。"
+    )
+    after_en = (
+        "Once approved, its attachments are encrypted and the password is sent to you alone."
+        if ctx.verdict.then == "encrypt"
+        else "Once approved, it is sent."
+    )
+    return _message(
+        ctx.facts.sender,
+        "送信を保留しました",
+        "Your message is held for approval",
+        f"件名「{ctx.subject}」のメールは送信されず、{role}の承認待ちになっています。\n{after_ja}\n\n理由:\n{why_ja}\n\n{found_ja}",
+        f'Your message "{ctx.subject}" has not been sent; it waits for approval by {role}.\n{after_en}\n\nWhy:\n{why_en}\n\n{found_en}',
+        ctx,
+    )
+
+
+def rejected(ctx: NoticeContext) -> bytes:
+    found_ja, found_en = _findings(ctx.facts)
+    why_ja, why_en = _reasons(ctx.verdict)
+    return _message(
+        ctx.facts.sender,
+        "送信できませんでした",
+        "Your message was not sent",
+        f"件名「{ctx.subject}」のメールはポリシーにより送信されませんでした。\n\n理由:\n{why_ja}\n\n{found_ja}\n\n必要な情報だけに減らす（集計値にする等）か、情報セキュリティ担当にご相談ください。",
+        f'Your message "{ctx.subject}" was not sent, by policy.\n\nWhy:\n{why_en}\n\n{found_en}\n\nSend only what the recipient needs (totals instead of the list), or ask the security officer.',
+        ctx,
+    )
+
+
+def delayed(ctx: NoticeContext) -> bytes:
+    why_ja, why_en = _reasons(ctx.verdict)
+    link = (
+        ctx.cancel_url
+        or f"(取り消し用リンクは Web 画面の提供後に有効になります / cancel link: sekisho web, ID {ctx.sekisho_id})"
+    )
+    return _message(
+        ctx.facts.sender,
+        f"{ctx.verdict.minutes}分後に送信します",
+        f"Your message leaves in {ctx.verdict.minutes} minutes",
+        f"件名「{ctx.subject}」のメールは{ctx.verdict.minutes}分後に送信されます。宛先や添付に誤りがあれば、それまでに取り消してください。\n取り消し: {link}\n\n理由:\n{why_ja}",
+        f'Your message "{ctx.subject}" leaves in {ctx.verdict.minutes} minutes. If a recipient or an attachment is wrong, cancel it before then.\nCancel: {link}\n\nWhy:\n{why_en}',
+        ctx,
+    )
+
+
+def password(ctx: NoticeContext, secret: str, names: list[str]) -> bytes:
+    files = "\n".join(f"  - {n}" for n in names)
+    return _message(
+        ctx.facts.sender,
+        "暗号化した添付ファイルのパスワード",
+        "Password of the encrypted attachments",
+        f"件名「{ctx.subject}」の添付ファイルを暗号化して送信しました。\nパスワード: {secret}\n\n受信者には、メールとは別の方法（電話など）でお伝えください。\n暗号化したファイル:\n{files}",
+        f'The attachments of "{ctx.subject}" were encrypted and sent.\nPassword: {secret}\n\nGive it to the recipients by another channel than mail (a phone call).\nEncrypted files:\n{files}',
+        ctx,
+    )
+
+
+def expired(ctx: NoticeContext) -> bytes:
+    return _message(
+        ctx.facts.sender,
+        "承認されないまま期限切れになりました",
+        "Your held message expired without a decision",
+        f"件名「{ctx.subject}」のメールは承認期限までに判断されなかったため、送信されませんでした。",
+        f'Your message "{ctx.subject}" was not decided in time and was not sent.',
+        ctx,
+    )

@@ -1,0 +1,1 @@
+"""The SMTP content filter and relay (the only process that speaks SMTP), and durability."""

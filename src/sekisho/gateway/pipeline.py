@@ -1,0 +1,200 @@
+"""What happens to one message, from bytes to an SMTP reply.
+
+Order matters for never losing a message: a held or delayed message is answered 250 only
+after its spool file is fsync'd and its row committed; a relayed one only after the next
+hop accepted it. Anything else raises, and the SMTP edge answers 451 so the MTA retries.
+The Sekisho ID is derived from the envelope and the bytes, so a message the MTA retries
+after a crash gets the same ID: a duplicate is recognised (stored ones) or marked (relayed
+ones carry the same X-Sekisho-Id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from sekisho.actions import headers, notices, rewrite
+from sekisho.gateway.upstream import Upstream
+from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
+from sekisho.scan import FileReport, Scanner
+from sekisho.store import Database, MessageRecord, Spool, utcnow
+
+log = logging.getLogger("sekisho.gateway")
+
+
+def sekisho_id_for(mail_from: str, recipients: list[str], data: bytes) -> str:
+    digest = hashlib.sha256()
+    digest.update(mail_from.encode("utf-8", "surrogateescape") + b"\0")
+    for recipient in recipients:
+        digest.update(recipient.encode("utf-8", "surrogateescape") + b"\0")
+    digest.update(data)
+    return digest.hexdigest()[:24]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The SMTP reply and what was done (for logs and tests)."""
+
+    reply: str
+    action: str
+    sekisho_id: str
+
+
+@dataclass
+class Pipeline:
+    scanner: Scanner
+    policy: Policy
+    database: Database
+    spool: Spool
+    upstream: Upstream
+    notices_to: Upstream | None = None  # defaults to the upstream
+    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
+
+    async def process(self, mail_from: str, recipients: list[str], data: bytes) -> Outcome:
+        sekisho_id = sekisho_id_for(mail_from, recipients, data)
+        existing = await self._io(self.database.get, sekisho_id)
+        if existing is not None:
+            log.info("duplicate %s (already %s)", sekisho_id, existing.state)
+            return Outcome(
+                f"250 2.0.0 Ok: already {existing.state} as {sekisho_id}",
+                existing.state,
+                sekisho_id,
+            )
+        loop = asyncio.get_running_loop()
+        report: FileReport = await loop.run_in_executor(
+            self.executor, self.scanner.scan_bytes, data, "message.eml"
+        )
+        facts = facts_from_report(
+            report,
+            sender=mail_from,
+            recipients=recipients,
+            visible=rewrite.visible_recipients(data),
+            size=len(data),
+            attachments=_attachments(report),
+        )
+        verdict = evaluate(self.policy, facts)
+        log.info(
+            "%s from=%s rcpts=%d verdict=%s records=%d",
+            sekisho_id,
+            _mask(mail_from),
+            len(recipients),
+            verdict.header,
+            facts.records,
+        )
+        if "bcc" in verdict.modifiers:
+            data = rewrite.move_to_bcc(data, lambda a: self.policy.recipient_class(a) == "internal")
+        stamped = headers.stamp(data, sekisho_id, verdict.header)
+        context = notices.NoticeContext(sekisho_id, subject_of(data), facts, verdict)
+        action = verdict.action
+        if action == "deliver":
+            await self.upstream.send(mail_from, recipients, stamped)
+            return Outcome(f"250 2.0.0 Ok: relayed as {sekisho_id}", action, sekisho_id)
+        if action == "encrypt":
+            await self.send_encrypted(sekisho_id, mail_from, recipients, stamped, context)
+            return Outcome(
+                f"250 2.0.0 Ok: encrypted and relayed as {sekisho_id}", action, sekisho_id
+            )
+        state = {"hold": "held", "delay": "delayed", "reject": "rejected"}[action]
+        await self._store(sekisho_id, state, mail_from, recipients, stamped, facts, verdict)
+        notice = {"held": notices.held, "delayed": notices.delayed, "rejected": notices.rejected}[
+            state
+        ](context)
+        await self.notify(mail_from, notice, sekisho_id)
+        return Outcome(f"250 2.0.0 Ok: {state} as {sekisho_id}", action, sekisho_id)
+
+    async def send_encrypted(
+        self,
+        sekisho_id: str,
+        mail_from: str,
+        recipients: list[str],
+        data: bytes,
+        context: notices.NoticeContext,
+    ) -> None:
+        secret = rewrite.make_password()
+        encrypted, names = rewrite.encrypt_attachments(data, secret)
+        await self.upstream.send(mail_from, recipients, encrypted)
+        if names:
+            await self.notify(mail_from, notices.password(context, secret, names), sekisho_id)
+
+    async def notify(self, to: str, notice: bytes, sekisho_id: str) -> None:
+        target = self.notices_to or self.upstream
+        try:
+            await target.send("", [to], notice)
+        except Exception as exc:  # the decision stands; a lost notice is logged, not retried here
+            log.warning("notice for %s to sender failed: %s", sekisho_id, exc)
+
+    async def _store(
+        self,
+        sekisho_id: str,
+        state: str,
+        mail_from: str,
+        recipients: list[str],
+        data: bytes,
+        facts: MessageFacts,
+        verdict: Verdict,
+    ) -> None:
+        now = utcnow()
+        record = MessageRecord(
+            sekisho_id=sekisho_id,
+            state=state,
+            mail_from=mail_from,
+            rcpt_to=list(recipients),
+            action=verdict.action,
+            verdict_header=verdict.header,
+            rule=verdict.rule,
+            role=verdict.role,
+            then=verdict.then,
+            modifiers=list(verdict.modifiers),
+            reasons=[{"rule": r.rule, "ja": r.ja, "en": r.en} for r in verdict.reasons],
+            entities=dict(facts.entities),
+            samples={k: list(v) for k, v in facts.samples.items()},
+            records=facts.records,
+            unscannable=facts.unscannable,
+            size=facts.size,
+            spool_name=f"{sekisho_id}.eml",
+            created_at=now,
+            release_at=now + timedelta(minutes=verdict.minutes) if state == "delayed" else None,
+            expires_at=now + timedelta(hours=self.policy.hold_expiry_hours)
+            if state == "held"
+            else None,
+            attempts=0,
+        )
+        await self._io(self.spool.write, record.spool_name, data)
+        await self._io(self.database.add_message, record)
+
+    async def _io(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """Run blocking I/O (fsync, database) off the event loop."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.executor, partial(fn, *args, **kwargs)
+        )
+
+
+def _attachments(report: FileReport) -> list[Attachment]:
+    return [
+        Attachment(f.name, f.kind, f.size, f.flags)
+        for f in report.files
+        if f.origin.startswith("attachment ") and ", attachment " not in f.origin
+    ]
+
+
+def subject_of(data: bytes) -> str:
+    from email import policy
+    from email.parser import BytesParser
+
+    try:
+        return str(
+            BytesParser(policy=policy.default).parsebytes(data, headersonly=True).get("Subject", "")
+            or ""
+        )
+    except Exception:
+        return ""
+
+
+def _mask(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"

@@ -1,0 +1,84 @@
+"""``sekisho gateway``: the SMTP content filter and its scheduler in one asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiosmtpd.smtp import SMTP
+
+from sekisho.gateway.handler import GatewayHandler
+from sekisho.gateway.pipeline import Pipeline
+from sekisho.gateway.scheduler import run_forever
+from sekisho.gateway.upstream import upstream_from
+from sekisho.policy import Policy
+from sekisho.scan import Scanner
+from sekisho.store import Database, Spool
+
+log = logging.getLogger("sekisho.gateway")
+
+
+@dataclass
+class GatewayConfig:
+    listen_host: str = "127.0.0.1"
+    listen_port: int = 10025
+    upstream: str = "smtp:127.0.0.1:10026"
+    database_url: str = "sqlite:///sekisho.db"
+    spool_dir: Path = Path("spool")
+    max_message_bytes: int = 64 * 1024 * 1024
+    scheduler_interval: float = 5.0
+
+
+def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
+    return Pipeline(
+        scanner=Scanner(),
+        policy=policy,
+        database=Database(config.database_url),
+        spool=Spool(config.spool_dir),
+        upstream=upstream_from(config.upstream),
+    )
+
+
+def smtp_factory(handler: GatewayHandler, config: GatewayConfig):  # type: ignore[no-untyped-def]
+    def make() -> SMTP:
+        return SMTP(
+            handler,
+            data_size_limit=config.max_message_bytes,
+            enable_SMTPUTF8=True,
+            decode_data=False,
+            hostname="sekisho",
+            ident="Sekisho content filter",
+            timeout=300,
+        )
+
+    return make
+
+
+async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | None = None) -> None:
+    pipeline = build_pipeline(config, policy)
+    handler = GatewayHandler(pipeline)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        smtp_factory(handler, config), config.listen_host, config.listen_port
+    )
+    scheduler = asyncio.create_task(run_forever(pipeline, config.scheduler_interval))
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not in the main thread
+            loop.add_signal_handler(sig, stop.set)
+    log.info(
+        "listening on %s:%d, upstream %s", config.listen_host, config.listen_port, config.upstream
+    )
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        scheduler.cancel()
+        server.close()
+        await server.wait_closed()
+        pipeline.executor.shutdown(wait=False)

@@ -1,0 +1,331 @@
+"""Policy files: YAML in, a ``Policy`` out, or a list of errors with line numbers.
+
+The YAML is composed into nodes first (not loaded into plain dicts) so that every error
+can point at the line a person has to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from sekisho.detect.entities import ALL_ENTITIES
+from sekisho.errors import SekishoError
+from sekisho.policy.model import ACTIONS, RECIPIENT_CLASSES, Conditions, Partner, Policy, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class LintError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class PolicyError(SekishoError):
+    """A policy file that cannot be used; ``errors`` say where and why."""
+
+    def __init__(self, errors: list[LintError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+_CONDITION_KEYS = {
+    "sender": "senders",
+    "sender_group": "sender_group",
+    "recipients": "recipients",
+    "external_recipients_min": "external_recipients_min",
+    "entities": "entities",
+    "entity_count_min": "entity_count_min",
+    "records_min": "records_min",
+    "sensitive": "sensitive",
+    "unscannable": "unscannable",
+    "attachment_kinds": "attachment_kinds",
+    "suspicious_names": "suspicious_names",
+    "has_attachments": "has_attachments",
+    "size_min_bytes": "size_min_bytes",
+    "beyond_partner_allowance": "beyond_partner_allowance",
+}
+_INT_KEYS = {"external_recipients_min", "entity_count_min", "records_min", "size_min_bytes"}
+_BOOL_KEYS = {
+    "sensitive",
+    "unscannable",
+    "suspicious_names",
+    "has_attachments",
+    "beyond_partner_allowance",
+}
+_KINDS = {
+    "executable",
+    "zip",
+    "7z",
+    "rar",
+    "xlsx",
+    "docx",
+    "pptx",
+    "pdf",
+    "csv",
+    "text",
+    "ole",
+    "eml",
+    "odf",
+    "ods",
+    "gzip",
+}
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.errors: list[LintError] = []
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.errors.append(LintError(node.start_mark.line + 1, message))
+
+    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping")
+            return {}
+        out = {}
+        for key, value in node.value:
+            out[str(key.value)] = value
+        return out
+
+    def strings(self, node: yaml.Node, what: str) -> tuple[str, ...]:
+        if isinstance(node, yaml.ScalarNode):
+            return (str(node.value),)
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list")
+            return ()
+        return tuple(str(item.value) for item in node.value if isinstance(item, yaml.ScalarNode))
+
+    def scalar(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            self.error(node, f"{what} must be a single value")
+            return ""
+        return str(node.value)
+
+    def integer(self, node: yaml.Node, what: str) -> int | None:
+        text = self.scalar(node, what)
+        try:
+            return int(text)
+        except ValueError:
+            self.error(node, f"{what} must be a whole number, not {text!r}")
+            return None
+
+    def boolean(self, node: yaml.Node, what: str) -> bool | None:
+        text = self.scalar(node, what).lower()
+        if text in ("true", "yes", "on"):
+            return True
+        if text in ("false", "no", "off"):
+            return False
+        self.error(node, f"{what} must be true or false, not {text!r}")
+        return None
+
+    def entities(self, node: yaml.Node, what: str) -> frozenset[str]:
+        values = self.strings(node, what)
+        for value in values:
+            if value not in ALL_ENTITIES:
+                self.error(node, f"{what}: unknown entity type {value!r}")
+        return frozenset(v for v in values if v in ALL_ENTITIES)
+
+
+def parse_policy(text: str) -> Policy:
+    """The policy in ``text``; raises ``PolicyError`` listing every problem with its line."""
+    reader = _Reader()
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PolicyError(
+            [LintError(mark.line + 1 if mark else 1, f"not valid YAML: {exc}")]
+        ) from exc
+    if root is None:
+        raise PolicyError([LintError(1, "the policy is empty")])
+    top = reader.mapping(root, "the policy")
+    known = {
+        "name",
+        "organisation",
+        "partners",
+        "sender_groups",
+        "approvers",
+        "rules",
+        "hold_expiry_hours",
+    }
+    for key in top:
+        if key not in known:
+            reader.error(root, f"unknown section {key!r} (known: {', '.join(sorted(known))})")
+    organisation = (
+        reader.mapping(top["organisation"], "organisation") if "organisation" in top else {}
+    )
+    internal = (
+        reader.strings(organisation["internal_domains"], "internal_domains")
+        if "internal_domains" in organisation
+        else ()
+    )
+    partners = []
+    if "partners" in top:
+        items = top["partners"]
+        if not isinstance(items, yaml.SequenceNode):
+            reader.error(items, "partners must be a list")
+        else:
+            for item in items.value:
+                fields = reader.mapping(item, "a partner")
+                if "domains" not in fields:
+                    reader.error(item, "a partner needs domains")
+                    continue
+                partners.append(
+                    Partner(
+                        name=reader.scalar(fields["name"], "name") if "name" in fields else "",
+                        domains=tuple(
+                            d.lower() for d in reader.strings(fields["domains"], "domains")
+                        ),
+                        may_receive=reader.entities(fields["may_receive"], "may_receive")
+                        if "may_receive" in fields
+                        else frozenset(),
+                        max_records=(reader.integer(fields["max_records"], "max_records") or 0)
+                        if "max_records" in fields
+                        else 0,
+                    )
+                )
+    groups = (
+        {
+            k: reader.strings(v, f"sender group {k}")
+            for k, v in reader.mapping(top["sender_groups"], "sender_groups").items()
+        }
+        if "sender_groups" in top
+        else {}
+    )
+    approvers = (
+        {
+            k: reader.strings(v, f"approver role {k}")
+            for k, v in reader.mapping(top["approvers"], "approvers").items()
+        }
+        if "approvers" in top
+        else {}
+    )
+    rules = []
+    if "rules" not in top:
+        reader.error(root, "the policy has no rules")
+    elif not isinstance(top["rules"], yaml.SequenceNode):
+        reader.error(top["rules"], "rules must be a list")
+    else:
+        names: set[str] = set()
+        for item in top["rules"].value:
+            rule = _rule(reader, item, groups, approvers)
+            if rule is not None:
+                if rule.name in names:
+                    reader.error(item, f"rule name {rule.name!r} is used twice")
+                names.add(rule.name)
+                rules.append(rule)
+    expiry = (
+        (reader.integer(top["hold_expiry_hours"], "hold_expiry_hours") or 72)
+        if "hold_expiry_hours" in top
+        else 72
+    )
+    if reader.errors:
+        raise PolicyError(reader.errors)
+    return Policy(
+        name=reader.scalar(top["name"], "name") if "name" in top else "policy",
+        internal_domains=tuple(d.lower() for d in internal),
+        partners=tuple(partners),
+        sender_groups=groups,
+        approvers=approvers,
+        rules=tuple(rules),
+        hold_expiry_hours=expiry,
+    )
+
+
+def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Rule | None:
+    fields = reader.mapping(node, "a rule")
+    for key in fields:
+        if key not in {"name", "when", "action", "minutes", "role", "then", "reason"}:
+            reader.error(fields[key], f"unknown rule key {key!r}")
+    name = reader.scalar(fields["name"], "name") if "name" in fields else ""
+    if not name:
+        reader.error(node, "a rule needs a name")
+    action = reader.scalar(fields["action"], "action") if "action" in fields else ""
+    if action not in ACTIONS:
+        reader.error(
+            fields.get("action", node),
+            f"rule {name!r}: action must be one of {', '.join(sorted(ACTIONS))}",
+        )
+        return None
+    conditions: dict[str, object] = {}
+    when = reader.mapping(fields["when"], "when") if "when" in fields else {}
+    for key, value in when.items():
+        if key not in _CONDITION_KEYS:
+            reader.error(value, f"rule {name!r}: unknown condition {key!r}")
+            continue
+        target = _CONDITION_KEYS[key]
+        if key in _INT_KEYS:
+            conditions[target] = reader.integer(value, key)
+        elif key in _BOOL_KEYS:
+            conditions[target] = reader.boolean(value, key)
+        elif key == "entities":
+            conditions[target] = reader.entities(value, key)
+        elif key == "attachment_kinds":
+            kinds = reader.strings(value, key)
+            for kind in kinds:
+                if kind not in _KINDS:
+                    reader.error(value, f"rule {name!r}: unknown attachment kind {kind!r}")
+            conditions[target] = frozenset(kinds)
+        elif key == "sender":
+            conditions[target] = reader.strings(value, key)
+        elif key == "recipients":
+            cls = reader.scalar(value, key)
+            if cls not in RECIPIENT_CLASSES:
+                reader.error(
+                    value,
+                    f"rule {name!r}: recipients must be one of {', '.join(sorted(RECIPIENT_CLASSES))}",
+                )
+            conditions[target] = cls
+        elif key == "sender_group":
+            group = reader.scalar(value, key)
+            if group not in groups:
+                reader.error(value, f"rule {name!r}: no sender group {group!r}")
+            conditions[target] = group
+    minutes = (reader.integer(fields["minutes"], "minutes") or 0) if "minutes" in fields else 0
+    if action == "delay" and minutes <= 0:
+        reader.error(node, f"rule {name!r}: delay needs minutes > 0")
+    role = reader.scalar(fields["role"], "role") if "role" in fields else None
+    if action == "hold" and role is not None and approvers and role not in approvers:
+        reader.error(fields["role"], f"rule {name!r}: no approver role {role!r}")
+    then = reader.scalar(fields["then"], "then") if "then" in fields else None
+    if then is not None and then not in ("deliver", "encrypt"):
+        reader.error(fields["then"], f"rule {name!r}: then must be deliver or encrypt")
+    reason = reader.mapping(fields["reason"], "reason") if "reason" in fields else {}
+    return Rule(
+        name=name,
+        when=Conditions(**conditions),  # type: ignore[arg-type]
+        action=action,
+        minutes=minutes,
+        role=role,
+        then=then,
+        reason_ja=reader.scalar(reason["ja"], "reason.ja") if "ja" in reason else "",
+        reason_en=reader.scalar(reason["en"], "reason.en") if "en" in reason else "",
+        line=node.start_mark.line + 1,
+    )
+
+
+def load_policy(path: Path | None) -> Policy:
+    """The policy at ``path``, or the embedded default."""
+    if path is None:
+        return default_policy()
+    return parse_policy(path.read_text(encoding="utf-8"))
+
+
+def lint(text: str) -> list[LintError]:
+    try:
+        parse_policy(text)
+    except PolicyError as exc:
+        return exc.errors
+    return []
+
+
+def default_policy() -> Policy:
+    return parse_policy(
+        resources.files("sekisho.policy").joinpath("default.yaml").read_text(encoding="utf-8")
+    )

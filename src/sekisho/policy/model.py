@@ -1,0 +1,94 @@
+"""The policy as data: who is inside, which partners may receive what, who approves, and
+the ordered rules. Loaded from YAML by ``loader``; evaluated by ``engine``."""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field
+
+TERMINAL_ACTIONS = frozenset({"deliver", "delay", "hold", "encrypt", "reject"})
+MODIFIER_ACTIONS = frozenset({"bcc", "tag"})
+ACTIONS = TERMINAL_ACTIONS | MODIFIER_ACTIONS
+RECIPIENT_CLASSES = frozenset({"internal", "partner", "external", "outside", "any"})
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2].strip().lower().rstrip(">")
+
+
+def matches_domain(domain: str, patterns: tuple[str, ...]) -> bool:
+    """``city.example.lg.jp`` matches itself and its subdomains; ``*.x`` globs too."""
+    return any(
+        domain == p or domain.endswith("." + p) or fnmatch.fnmatch(domain, p) for p in patterns
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    """An organisation the city hands work to (委託先) and what it may receive."""
+
+    name: str
+    domains: tuple[str, ...]
+    may_receive: frozenset[str] = frozenset()
+    max_records: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Conditions:
+    """What a rule matches on; every given condition must hold."""
+
+    senders: tuple[str, ...] = ()
+    sender_group: str | None = None
+    recipients: str | None = None
+    external_recipients_min: int | None = None
+    entities: frozenset[str] = frozenset()
+    entity_count_min: int | None = None
+    records_min: int | None = None
+    sensitive: bool | None = None
+    unscannable: bool | None = None
+    attachment_kinds: frozenset[str] = frozenset()
+    suspicious_names: bool | None = None
+    has_attachments: bool | None = None
+    size_min_bytes: int | None = None
+    beyond_partner_allowance: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    when: Conditions
+    action: str
+    minutes: int = 0
+    role: str | None = None
+    then: str | None = None
+    reason_ja: str = ""
+    reason_en: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str = "default"
+    internal_domains: tuple[str, ...] = ()
+    partners: tuple[Partner, ...] = ()
+    sender_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rules: tuple[Rule, ...] = ()
+    hold_expiry_hours: int = 72
+
+    def recipient_class(self, address: str) -> str:
+        domain = domain_of(address)
+        if matches_domain(domain, self.internal_domains):
+            return "internal"
+        if self.partner_for(address) is not None:
+            return "partner"
+        return "external"
+
+    def partner_for(self, address: str) -> Partner | None:
+        domain = domain_of(address)
+        return next((p for p in self.partners if matches_domain(domain, p.domains)), None)
+
+    def sender_in_group(self, sender: str, group: str) -> bool:
+        sender = sender.strip().lower()
+        patterns = self.sender_groups.get(group, ())
+        return any(fnmatch.fnmatch(sender, p.lower()) for p in patterns)

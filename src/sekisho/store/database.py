@@ -1,0 +1,168 @@
+"""The database: SQLite by default (PostgreSQL later), schema kept by Alembic migrations,
+and the operations the gateway and the web need, each in its own short transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from sekisho.store.models import AuditEvent, MessageRecord
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True)
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")  # readers (the web) do not block the gateway
+            cursor.execute("PRAGMA synchronous=FULL")  # a committed hold survives power loss
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("sekisho.store") / "migrations"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        migrate(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    def add_message(self, record: MessageRecord, actor: str = "gateway") -> None:
+        with self.session() as session:
+            session.add(record)
+            self._audit(
+                session,
+                actor,
+                f"message.{record.state}",
+                record.sekisho_id,
+                {"rule": record.rule, "records": record.records, "entities": record.entities},
+            )
+
+    def get(self, sekisho_id: str) -> MessageRecord | None:
+        with self.session() as session:
+            return session.scalar(
+                select(MessageRecord).where(MessageRecord.sekisho_id == sekisho_id)
+            )
+
+    def messages(self, state: str | None = None) -> list[MessageRecord]:
+        with self.session() as session:
+            query = select(MessageRecord).order_by(MessageRecord.id)
+            if state is not None:
+                query = query.where(MessageRecord.state == state)
+            return list(session.scalars(query))
+
+    def due(self, now: datetime) -> list[MessageRecord]:
+        """Delayed messages whose time has come, and approved holds."""
+        with self.session() as session:
+            delayed = select(MessageRecord).where(
+                MessageRecord.state == "delayed", MessageRecord.release_at <= now
+            )
+            approved = select(MessageRecord).where(MessageRecord.state == "approved")
+            return list(session.scalars(delayed)) + list(session.scalars(approved))
+
+    def expired(self, now: datetime) -> list[MessageRecord]:
+        with self.session() as session:
+            query = select(MessageRecord).where(
+                MessageRecord.state == "held", MessageRecord.expires_at <= now
+            )
+            return list(session.scalars(query))
+
+    def transition(
+        self, sekisho_id: str, allowed_from: set[str], state: str, actor: str, **changes: Any
+    ) -> bool:
+        """Move a message to ``state`` only from one of ``allowed_from`` (so that a cancel
+        and a release cannot both win), with an audit event. False if it was not there."""
+        with self.session() as session:
+            record = session.scalar(
+                select(MessageRecord)
+                .where(MessageRecord.sekisho_id == sekisho_id)
+                .with_for_update()
+            )
+            if record is None or record.state not in allowed_from:
+                return False
+            previous = record.state
+            record.state = state
+            for key, value in changes.items():
+                setattr(record, key, value)
+            self._audit(
+                session,
+                actor,
+                f"message.{state}",
+                sekisho_id,
+                {"from": previous, **{k: str(v) for k, v in changes.items() if k != "last_error"}},
+            )
+            return True
+
+    def note_attempt(self, sekisho_id: str, error: str) -> None:
+        with self.session() as session:
+            record = session.scalar(
+                select(MessageRecord).where(MessageRecord.sekisho_id == sekisho_id)
+            )
+            if record is not None:
+                record.attempts += 1
+                record.last_error = error[:500]
+
+    def audit(
+        self, actor: str, action: str, sekisho_id: str | None = None, detail: dict | None = None
+    ) -> None:
+        with self.session() as session:
+            self._audit(session, actor, action, sekisho_id, detail or {})
+
+    @staticmethod
+    def _audit(
+        session: Session, actor: str, action: str, sekisho_id: str | None, detail: dict
+    ) -> None:
+        """Append an event chained to the previous one by hash (tampering breaks the chain)."""
+        last = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
+        prev_hash = last.hash if last is not None else "0" * 64
+        at = utcnow()
+        body = json.dumps(
+            [prev_hash, at.isoformat(), actor, action, sekisho_id, detail],
+            ensure_ascii=False,
+            sort_keys=True,
+            default=str,
+        )
+        digest = hashlib.sha256(body.encode()).hexdigest()
+        session.add(
+            AuditEvent(
+                at=at,
+                actor=actor,
+                action=action,
+                sekisho_id=sekisho_id,
+                detail=detail,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )

@@ -1,0 +1,60 @@
+"""Tables. Only what policy and people need to decide is stored: counts, entity types,
+masked excerpts, reasons. The message itself lives in the spool (the quarantine), the one
+place raw personal data is kept, and opening it is an audited act (web issue)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class MessageRecord(Base):
+    __tablename__ = "messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sekisho_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    # held | delayed | approved | delivered | rejected | cancelled | expired
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    mail_from: Mapped[str] = mapped_column(String(512))
+    rcpt_to: Mapped[list] = mapped_column(JSON)
+    action: Mapped[str] = mapped_column(String(16))
+    verdict_header: Mapped[str] = mapped_column(String(512))
+    rule: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    then: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    modifiers: Mapped[list] = mapped_column(JSON, default=list)
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    entities: Mapped[dict] = mapped_column(JSON, default=dict)
+    samples: Mapped[dict] = mapped_column(JSON, default=dict)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    unscannable: Mapped[bool] = mapped_column(Boolean, default=False)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    spool_name: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    release_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(256))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    sekisho_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,51 @@
+"""The quarantine: held and delayed messages as files, written durably.
+
+"Durably" means the bytes reached the disk before the gateway says 250: written to a
+temporary name, fsync'd, renamed, and the directory fsync'd so the rename survives a
+crash too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class Spool:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    def path(self, name: str) -> Path:
+        if "/" in name or name.startswith("."):
+            raise ValueError(f"bad spool name {name!r}")
+        return self.directory / name
+
+    def write(self, name: str, data: bytes) -> Path:
+        final = self.path(name)
+        temporary = final.with_name(f".{name}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        temporary.replace(final)
+        directory = os.open(self.directory, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return final
+
+    def read(self, name: str) -> bytes:
+        return self.path(name).read_bytes()
+
+    def remove(self, name: str) -> None:
+        self.path(name).unlink(missing_ok=True)
+
+    def names(self) -> set[str]:
+        return {p.name for p in self.directory.iterdir() if not p.name.startswith(".")}

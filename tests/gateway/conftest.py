@@ -1,0 +1,113 @@
+"""A gateway running in a thread, with aiosmtpd's Controller as the upstream MTA."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from sekisho.gateway.server import GatewayConfig, serve
+from sekisho.policy import Policy, load_policy
+
+EXAMPLE_POLICY = Path(__file__).resolve().parents[2] / "examples" / "policy.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Sink:
+    """The upstream: remembers every message it accepted, or refuses them all."""
+
+    messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    refuse: bool = False
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        if self.refuse:
+            return "451 4.3.0 upstream busy"
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content)
+        )
+        return "250 OK"
+
+    def wait(self, count: int, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@dataclass
+class RunningGateway:
+    port: int
+    sink: Sink
+    config: GatewayConfig
+    stop: callable  # type: ignore[valid-type]
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    handler = Sink()
+    controller = Controller(
+        handler, hostname="127.0.0.1", port=free_port(), enable_SMTPUTF8=True, decode_data=False
+    )
+    controller.start()
+    handler.port = controller.port  # type: ignore[attr-defined]
+    yield handler
+    controller.stop()
+
+
+def start_gateway(
+    tmp_path: Path, upstream: str, policy: Policy, interval: float = 0.2
+) -> tuple[GatewayConfig, callable]:  # type: ignore[valid-type]
+    config = GatewayConfig(
+        listen_port=free_port(),
+        upstream=upstream,
+        database_url=f"sqlite:///{tmp_path / 'sekisho.db'}",
+        spool_dir=tmp_path / "spool",
+        scheduler_interval=interval,
+    )
+    ready = threading.Event()
+    holder: dict = {}
+
+    def run() -> None:
+        async def main() -> None:
+            holder["loop"] = asyncio.get_running_loop()
+            stop = asyncio.Event()
+            holder["stop"] = stop
+            started = asyncio.Event()
+            task = asyncio.create_task(serve(config, policy, started))
+            await started.wait()
+            ready.set()
+            await stop.wait()
+            task.cancel()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    assert ready.wait(30), "gateway did not start"
+
+    def stop() -> None:
+        holder["loop"].call_soon_threadsafe(holder["stop"].set)
+        thread.join(10)
+
+    return config, stop
+
+
+@pytest.fixture
+def gateway(tmp_path: Path, sink: Sink) -> Iterator[RunningGateway]:
+    config, stop = start_gateway(
+        tmp_path, f"smtp:127.0.0.1:{sink.port}", load_policy(EXAMPLE_POLICY)
+    )  # type: ignore[attr-defined]
+    yield RunningGateway(config.listen_port, sink, config, stop)
+    stop()

@@ -1,0 +1,187 @@
+"""The SMTP handler end to end in one process: aiosmtpd's Controller is the upstream."""
+
+from __future__ import annotations
+
+import smtplib
+import time
+from pathlib import Path
+
+import pytest
+
+from sekisho.store import Database
+from tests.extract.builders import eml_bytes, zip_bytes
+from tests.factories import csv_bytes, incident_rows, write_xlsx
+from tests.gateway.conftest import RunningGateway
+
+CLERK = "clerk@kourei.city.example.lg.jp"
+CENTRES = [f"center{i}@care.example.jp" for i in range(11)]
+
+
+def send(port: int, mail_from: str, rcpts: list[str], data: bytes) -> tuple[int, bytes]:
+    with smtplib.SMTP("127.0.0.1", port, timeout=60) as smtp:
+        smtp.ehlo()
+        code, message = smtp.mail(mail_from)
+        assert code == 250, message
+        for rcpt in rcpts:
+            assert smtp.rcpt(rcpt)[0] == 250
+        return smtp.data(data)
+
+
+def message(to: list[str], body: str, attachments: dict[str, bytes] | None = None) -> bytes:
+    data = eml_bytes(body, attachments, charset="utf-8")
+    data = data.replace(b"To: center@care.example.jp", b"To: " + ", ".join(to).encode())
+    return data.replace(b"\n", b"\r\n")  # SMTP lines end in CRLF
+
+
+def test_internal_mail_is_relayed_with_headers(gateway: RunningGateway) -> None:
+    code, reply = send(
+        gateway.port,
+        CLERK,
+        ["colleague@city.example.lg.jp"],
+        message(["colleague@city.example.lg.jp"], "会議の件です。"),
+    )
+    assert code == 250 and b"relayed" in reply
+    gateway.sink.wait(1)
+    ((mail_from, rcpts, data),) = gateway.sink.messages
+    assert (mail_from, rcpts) == (CLERK, ["colleague@city.example.lg.jp"])
+    assert b"X-Sekisho-Id: " in data
+    assert b"X-Sekisho-Verdict: deliver+tag; rules=internal" in data
+
+
+def test_the_incident_is_held_and_reaches_nobody(gateway: RunningGateway, tmp_path: Path) -> None:
+    workbook = write_xlsx(
+        tmp_path / "認定者一覧.xlsx", {"元データ": incident_rows(300)}
+    ).read_bytes()
+    code, reply = send(
+        gateway.port,
+        CLERK,
+        CENTRES,
+        message(CENTRES, "調査の件で一覧を送ります。", {"認定者一覧.xlsx": workbook}),
+    )
+    assert code == 250 and b"held" in reply
+    gateway.sink.wait(1)
+    # Only the sender's notice went out.
+    assert [(m[0], m[1]) for m in gateway.sink.messages] == [("<>", [CLERK])]
+    notice = _decoded(gateway.sink.messages[0][2]).decode()
+    assert "承認待ち" in notice and "300人分" in notice
+    database = Database(gateway.config.database_url)
+    (record,) = database.messages("held")
+    assert record.records == 300 and record.then == "encrypt"
+    assert (gateway.config.spool_dir / record.spool_name).exists()
+
+
+def test_approved_hold_leaves_encrypted_with_password_to_sender(gateway: RunningGateway) -> None:
+    sheet = csv_bytes([["氏名", "電話番号"], ["山田 太郎", "090-1234-5678"]], "cp932")
+    code, _ = send(
+        gateway.port,
+        CLERK,
+        ["someone@example.com"],
+        message(["someone@example.com"], "一覧です", {"名簿.csv": sheet}),
+    )
+    assert code == 250
+    database = Database(gateway.config.database_url)
+    (record,) = database.messages("held")
+    assert database.transition(record.sekisho_id, {"held"}, "approved", "ciso@city.example.lg.jp")
+    gateway.sink.wait(3)  # held notice, the message, the password
+    delivered = [m for m in gateway.sink.messages if m[1] == ["someone@example.com"]]
+    assert len(delivered) == 1
+    assert b"attachments.zip" in delivered[0][2] and b"090-1234-5678" not in delivered[0][2]
+    passwords = [
+        m
+        for m in gateway.sink.messages
+        if m[1] == [CLERK] and _subject(m[2]).startswith("[Sekisho] 暗号化")
+    ]
+    assert len(passwords) == 1
+    assert "件名「認定者一覧の送付」" in _decoded(passwords[0][2]).decode()
+    time.sleep(0.5)
+    assert database.get(record.sekisho_id).state == "delivered"
+
+
+def test_my_number_is_rejected_and_the_sender_told(gateway: RunningGateway) -> None:
+    code, reply = send(
+        gateway.port,
+        CLERK,
+        ["chosa@chosa.example.co.jp"],
+        message(["chosa@chosa.example.co.jp"], "個人番号 123456789018"),
+    )
+    assert code == 250 and b"rejected" in reply
+    gateway.sink.wait(1)
+    ((_, rcpts, notice),) = gateway.sink.messages
+    assert rcpts == [CLERK]
+    text = _decoded(notice).decode()
+    assert "ポリシーにより送信されませんでした" in text and "My Number may not be sent" in text
+    assert "123456789018" not in text
+
+
+def test_encrypted_zip_is_held(gateway: RunningGateway) -> None:
+    from tests.extract.builders import aes_zip
+
+    code, reply = send(
+        gateway.port,
+        CLERK,
+        [CENTRES[0]],
+        message([CENTRES[0]], "添付します", {"a.zip": aes_zip({"名簿.csv": b"x"})}),
+    )
+    assert code == 250 and b"held" in reply
+
+
+def test_upstream_down_is_451(gateway: RunningGateway) -> None:
+    gateway.sink.refuse = True
+    code, _ = send(
+        gateway.port,
+        CLERK,
+        ["colleague@city.example.lg.jp"],
+        message(["colleague@city.example.lg.jp"], "こんにちは"),
+    )
+    assert code == 451
+
+
+def test_delayed_mail_leaves_after_its_time(gateway: RunningGateway) -> None:
+    archive = zip_bytes({"集計.csv": csv_bytes([["地区", "人数"], ["北部", 12]])})
+    code, reply = send(
+        gateway.port, CLERK, [CENTRES[0]], message([CENTRES[0]], "集計です", {"集計.zip": archive})
+    )
+    assert code == 250 and b"delayed" in reply
+    database = Database(gateway.config.database_url)
+    (record,) = database.messages("delayed")
+    with database.session() as session:  # time passes
+        from sekisho.store import MessageRecord
+
+        session.get(MessageRecord, record.id).release_at = record.created_at
+    gateway.sink.wait(2)
+    assert any(m[1] == [CENTRES[0]] for m in gateway.sink.messages)
+
+
+def test_japanese_addresses_pass_with_smtputf8(gateway: RunningGateway) -> None:
+    sender, rcpt = "山田@city.example.lg.jp", "同僚@city.example.lg.jp"
+    data = message([rcpt], "こんにちは")
+    with smtplib.SMTP("127.0.0.1", gateway.port, timeout=30) as smtp:
+        smtp.ehlo()
+        assert smtp.has_extn("smtputf8")
+        smtp.sendmail(sender, [rcpt], data, mail_options=["SMTPUTF8"])
+    gateway.sink.wait(1)
+    ((mail_from, rcpts, _),) = gateway.sink.messages
+    assert (mail_from, rcpts) == (sender, [rcpt])
+
+
+def _subject(raw: bytes) -> str:
+    from email import message_from_bytes, policy
+
+    return str(message_from_bytes(raw, policy=policy.default)["Subject"])
+
+
+def _decoded(raw: bytes) -> bytes:
+    from email import message_from_bytes, policy
+
+    message = message_from_bytes(raw, policy=policy.default)
+    body = message.get_body(("plain",))
+    return (body.get_content() if body is not None else "").encode()
+
+
+@pytest.mark.parametrize("size", [0])
+def test_same_message_twice_is_one_hold(gateway: RunningGateway, size: int) -> None:
+    data = message(["someone@example.com"], "氏名：山田 太郎\n携帯 090-1234-5678")
+    assert send(gateway.port, CLERK, ["someone@example.com"], data)[0] == 250
+    code, reply = send(gateway.port, CLERK, ["someone@example.com"], data)  # the MTA retried
+    assert code == 250 and b"already held" in reply
+    assert len(Database(gateway.config.database_url).messages("held")) == 1

@@ -1,0 +1,65 @@
+from pathlib import Path
+
+from sqlalchemy import inspect, select
+
+from sekisho.store import AuditEvent, Database, MessageRecord, Spool, utcnow
+
+
+def _record(sekisho_id: str, state: str = "held") -> MessageRecord:
+    return MessageRecord(
+        sekisho_id=sekisho_id,
+        state=state,
+        mail_from="a@city.example.lg.jp",
+        rcpt_to=["b@example.com"],
+        action="hold",
+        verdict_header="hold; rules=x",
+        rule="x",
+        role=None,
+        then=None,
+        modifiers=[],
+        reasons=[],
+        entities={"PERSON_NAME": 1},
+        samples={"PERSON_NAME": ["山田 **"]},
+        records=1,
+        unscannable=False,
+        size=10,
+        spool_name=f"{sekisho_id}.eml",
+        created_at=utcnow(),
+        attempts=0,
+    )
+
+
+def test_migrations_create_the_schema_and_are_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    Database(url)
+    database = Database(url)  # a second start must not fail or redo anything
+    tables = set(inspect(database.engine).get_table_names())
+    assert {"messages", "audit_events", "alembic_version"} <= tables
+
+
+def test_transition_is_exclusive(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'a.db'}")
+    database.add_message(_record("m1"))
+    assert database.transition("m1", {"held"}, "approved", "approver@city")
+    assert not database.transition("m1", {"held"}, "rejected", "someone-else")  # already decided
+    assert database.get("m1").state == "approved"
+
+
+def test_audit_events_form_a_hash_chain(tmp_path: Path) -> None:
+    database = Database(f"sqlite:///{tmp_path / 'a.db'}")
+    database.add_message(_record("m1"))
+    database.transition("m1", {"held"}, "approved", "ciso")
+    with database.session() as session:
+        events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+    assert [e.action for e in events] == ["message.held", "message.approved"]
+    assert events[0].prev_hash == "0" * 64
+    assert events[1].prev_hash == events[0].hash
+    assert "山田" not in str([e.detail for e in events])  # no personal data in the log
+
+
+def test_spool_writes_durably_and_atomically(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool")
+    path = spool.write("m1.eml", b"Subject: x\r\n\r\nbody")
+    assert path.read_bytes() == b"Subject: x\r\n\r\nbody"
+    assert spool.names() == {"m1.eml"}  # no temporary file left behind
+    assert oct(path.stat().st_mode & 0o777) == "0o600"  # the quarantine is not world-readable
