@@ -70,9 +70,7 @@ def main() -> None:
         bare_s = median_seconds(lambda: bare_read(path), args.runs)
         rss = peak_rss_mb(path)
         size = path.stat().st_size
-    print(
-        f"file: {args.rows} rows x 7 columns, {size:,} bytes"
-    )
+    print(f"file: {args.rows} rows x 7 columns, {size:,} bytes")
     print(f"records: {report.records}  entities: {report.entities}")
     print(f"scan (median of {args.runs}): {scan_s * 1000:.0f} ms")
     print(f"calamine bare read (median of {args.runs}): {bare_s * 1000:.0f} ms")
