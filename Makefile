@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench-speed bench-accuracy bench-hostile clean
+.PHONY: run test lint format bench-speed bench-accuracy bench-hostile bench-gateway clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## run: scan the examples (the gateway takes this over later)
+## run: the gateway on embedded defaults (SQLite, spool and Maildir under var/, default policy)
 run: $(STAMP)
-	@$(BIN)/sekisho scan examples; status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ] || [ $$status -eq 3 ]
+	@mkdir -p var
+	@$(BIN)/sekisho scan examples; status=$$?; [ $$status -le 3 ]
+	@echo
+	@echo "Gateway on 127.0.0.1:10025, delivering into var/maildir (Ctrl-C stops it)."
+	@echo "Try: $(BIN)/python scripts/send_demo.py"
+	$(BIN)/sekisho gateway --listen 127.0.0.1:10025 --deliver-to maildir:var/maildir \
+		--db sqlite:///var/sekisho.db --spool var/spool --interval 2 --verbose
 
 ## test: lint, format check, then the whole suite
 test: $(STAMP)
@@ -44,4 +50,4 @@ bench-accuracy: $(STAMP)
 	$(BIN)/python bench/accuracy/run.py --per-kind 10
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build src/*.egg-info var
