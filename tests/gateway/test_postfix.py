@@ -57,9 +57,8 @@ class Stack:
             "--interval",
             "0.5",
         ]
-        self.gateway = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=open(self.root / "gateway.log", "ab")
-        )
+        with (self.root / "gateway.log").open("ab") as log:  # the child keeps its own copy
+            self.gateway = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
