@@ -45,6 +45,10 @@ bench-speed: $(STAMP)
 bench-hostile: $(STAMP)
 	$(BIN)/python bench/hostile.py
 
+## bench-gateway: messages/s and added latency against a pass-through relay, peak RSS
+bench-gateway: $(STAMP)
+	$(BIN)/python bench/gateway.py
+
 ## bench-accuracy: per-entity precision/recall/F2, record error, findings on negatives
 bench-accuracy: $(STAMP)
 	$(BIN)/python bench/accuracy/run.py --per-kind 10

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
+from sqlalchemy.exc import IntegrityError
+
 from sekisho.actions import headers, notices, rewrite
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
@@ -25,6 +27,8 @@ from sekisho.scan import FileReport, Scanner
 from sekisho.store import Database, MessageRecord, Spool, utcnow
 
 log = logging.getLogger("sekisho.gateway")
+
+INLINE_SCAN_BYTES = 64 * 1024
 
 
 def sekisho_id_for(mail_from: str, recipients: list[str], data: bytes) -> str:
@@ -57,23 +61,20 @@ class Pipeline:
 
     async def process(self, mail_from: str, recipients: list[str], data: bytes) -> Outcome:
         sekisho_id = sekisho_id_for(mail_from, recipients, data)
-        existing = await self._io(self.database.get, sekisho_id)
-        if existing is not None:
-            log.info("duplicate %s (already %s)", sekisho_id, existing.state)
-            return Outcome(
-                f"250 2.0.0 Ok: already {existing.state} as {sekisho_id}",
-                existing.state,
-                sekisho_id,
+        if len(data) <= INLINE_SCAN_BYTES:
+            # A plain message scans in about a millisecond: a thread hop would cost more.
+            report: FileReport = self.scanner.scan_bytes(data, "message.eml")
+        else:
+            loop = asyncio.get_running_loop()
+            report = await loop.run_in_executor(
+                self.executor, self.scanner.scan_bytes, data, "message.eml"
             )
-        loop = asyncio.get_running_loop()
-        report: FileReport = await loop.run_in_executor(
-            self.executor, self.scanner.scan_bytes, data, "message.eml"
-        )
+        head = rewrite.headers_of(data)
         facts = facts_from_report(
             report,
             sender=mail_from,
             recipients=recipients,
-            visible=rewrite.visible_recipients(data),
+            visible=rewrite.visible_recipients(head),
             size=len(data),
             attachments=_attachments(report),
         )
@@ -89,7 +90,7 @@ class Pipeline:
         if "bcc" in verdict.modifiers:
             data = rewrite.move_to_bcc(data, lambda a: self.policy.recipient_class(a) == "internal")
         stamped = headers.stamp(data, sekisho_id, verdict.header)
-        context = notices.NoticeContext(sekisho_id, subject_of(data), facts, verdict)
+        context = notices.NoticeContext(sekisho_id, rewrite.subject(head), facts, verdict)
         action = verdict.action
         if action == "deliver":
             await self.upstream.send(mail_from, recipients, stamped)
@@ -100,7 +101,12 @@ class Pipeline:
                 f"250 2.0.0 Ok: encrypted and relayed as {sekisho_id}", action, sekisho_id
             )
         state = {"hold": "held", "delay": "delayed", "reject": "rejected"}[action]
-        await self._store(sekisho_id, state, mail_from, recipients, stamped, facts, verdict)
+        stored = await self._store(
+            sekisho_id, state, mail_from, recipients, stamped, facts, verdict
+        )
+        if stored is not None:  # the MTA retried a message already stored: not twice
+            log.info("duplicate %s (already %s)", sekisho_id, stored)
+            return Outcome(f"250 2.0.0 Ok: already {stored} as {sekisho_id}", stored, sekisho_id)
         notice = {"held": notices.held, "delayed": notices.delayed, "rejected": notices.rejected}[
             state
         ](context)
@@ -137,7 +143,9 @@ class Pipeline:
         data: bytes,
         facts: MessageFacts,
         verdict: Verdict,
-    ) -> None:
+    ) -> str | None:
+        """Spool then commit; None when stored now, the earlier state when it already was
+        (the unique Sekisho ID refuses a second row, whichever gateway process tries)."""
         now = utcnow()
         record = MessageRecord(
             sekisho_id=sekisho_id,
@@ -164,8 +172,16 @@ class Pipeline:
             else None,
             attempts=0,
         )
+        existing = await self._io(self.database.get, sekisho_id)
+        if existing is not None:
+            return existing.state
         await self._io(self.spool.write, record.spool_name, data)
-        await self._io(self.database.add_message, record)
+        try:
+            await self._io(self.database.add_message, record)
+        except IntegrityError:
+            existing = await self._io(self.database.get, sekisho_id)
+            return existing.state if existing is not None else "stored"
+        return None
 
     async def _io(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         """Run blocking I/O (fsync, database) off the event loop."""
@@ -183,16 +199,7 @@ def _attachments(report: FileReport) -> list[Attachment]:
 
 
 def subject_of(data: bytes) -> str:
-    from email import policy
-    from email.parser import BytesParser
-
-    try:
-        return str(
-            BytesParser(policy=policy.default).parsebytes(data, headersonly=True).get("Subject", "")
-            or ""
-        )
-    except Exception:
-        return ""
+    return rewrite.subject(data)
 
 
 def _mask(address: str) -> str:

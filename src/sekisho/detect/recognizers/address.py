@@ -90,6 +90,12 @@ class AddressRecognizer(Recognizer):
 
     def __init__(self, places: Gazetteer | None = None) -> None:
         self.places = places or gazetteer()
+        # Where an address can start: the first characters of every prefecture and
+        # municipality name, found in one regex pass instead of trying every position.
+        firsts = {name[0] for name in self.places.prefectures} | {
+            name[0] for name in self.places.municipalities
+        }
+        self._starts = re.compile("[" + "".join(sorted(re.escape(c) for c in firsts)) + "]")
         prefectures = "|".join(sorted(self.places.prefectures))
         # The shape of an address cell, for the fast path of a classified column.
         self.column_shape = re.compile(  # type: ignore[misc]
@@ -100,6 +106,10 @@ class AddressRecognizer(Recognizer):
     def candidates(self, text: str) -> Iterator[Candidate]:
         i, n = 0, len(text)
         while i < n:
+            start = self._starts.search(text, i)
+            if start is None:
+                return
+            i = start.start()
             match = self._address_at(text, i)
             if match is None:
                 i += 1
