@@ -76,13 +76,16 @@ class Detection:
     for them one by one: the gateway needs counts, only a report needs every excerpt.
     """
 
-    __slots__ = ("_findings", "columns", "loose", "records")
+    __slots__ = ("_findings", "columns", "loose", "records", "summary")
 
-    def __init__(self, loose: list[Finding], columns: list[ColumnHits]) -> None:
+    def __init__(
+        self, loose: list[Finding], columns: list[ColumnHits], *, summary: bool = False
+    ) -> None:
         from sekisho.detect.records import count_records
 
         self.loose = loose
         self.columns = columns
+        self.summary = summary  # True: column cells were let go; findings hold samples only
         self.records = count_records(loose, columns)
         self._findings: list[Finding] | None = None
 
@@ -113,12 +116,40 @@ class Detection:
         found: dict[str, list[str]] = {}
         candidates = list(self.loose)
         for column in self.columns:
-            candidates.extend(islice(column.findings(), per_entity))
+            candidates.extend(
+                islice(column.findings(), per_entity) if column.table is not None else column.kept
+            )
         for finding in sorted(candidates, key=lambda f: f.position):
             bucket = found.setdefault(finding.entity, [])
             if len(bucket) < per_entity and finding.excerpt not in bucket:
                 bucket.append(finding.excerpt)
         return found
+
+
+class DetectionBuilder:
+    def __init__(self, detector: Detector, summary: bool) -> None:
+        self.detector = detector
+        self.summary = summary
+        self.loose: list[Finding] = []
+        self.columns: list[ColumnHits] = []
+        self.index = 0
+
+    def add(self, part: TextLike | TableLike) -> None:
+        from sekisho.detect.tables import analyze_table
+
+        if hasattr(part, "rows"):
+            table_loose, table_columns = analyze_table(self.detector, part, self.index)  # type: ignore[arg-type]
+            self.loose.extend(table_loose)
+            if self.summary:
+                for column in table_columns:
+                    column.let_go()
+            self.columns.extend(table_columns)
+        else:
+            self.loose.extend(self.detector.text(part, self.index))  # type: ignore[arg-type]
+        self.index += 1
+
+    def finish(self) -> Detection:
+        return Detection(self.loose, self.columns, summary=self.summary)
 
 
 @cache
@@ -151,18 +182,16 @@ class Detector:
         self.registry = registry if registry is not None else default_registry()
 
     def detect(self, parts: Iterable[TextLike | TableLike]) -> Detection:
-        from sekisho.detect.tables import analyze_table
+        builder = self.builder()
+        for part in parts:
+            builder.add(part)
+        return builder.finish()
 
-        loose: list[Finding] = []
-        columns: list[ColumnHits] = []
-        for index, part in enumerate(parts):
-            if hasattr(part, "rows"):
-                table_loose, table_columns = analyze_table(self, part, index)  # type: ignore[arg-type]
-                loose.extend(table_loose)
-                columns.extend(table_columns)
-            else:
-                loose.extend(self.text(part, index))  # type: ignore[arg-type]
-        return Detection(loose, columns)
+    def builder(self, *, summary: bool = False) -> DetectionBuilder:
+        """Detection fed one part at a time. With ``summary`` the cells of a table are let
+        go as soon as it is read: counts, records and samples stay, findings one by one do
+        not (what the gateway needs, in memory bounded by one chunk of a table)."""
+        return DetectionBuilder(self, summary)
 
     def text(self, part: TextLike, index: int = 0) -> list[Finding]:
         text = part.text

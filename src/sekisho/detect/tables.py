@@ -10,11 +10,12 @@ cell as short texts, with the header and the cell to the left as context.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from itertools import zip_longest
+from itertools import islice, zip_longest
 
 from sekisho.detect.analyzer import CONTEXT_BOOST, Detector, TableLike, cell_text, folded_words
 from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING
@@ -31,33 +32,54 @@ _LABEL_MAX = 40
 
 @dataclass(slots=True)
 class ColumnHits:
-    """The cells of one classified column that hold its entity, kept as row numbers."""
+    """The cells of one classified column that hold its entity, kept as row numbers.
+
+    ``table`` is kept so that findings can be listed one by one when a report asks; after
+    ``let_go`` only the row numbers (for counting people), the keys and a few findings
+    (``kept``, for samples) remain.
+    """
 
     recognizer: Recognizer
-    table: TableLike
+    table: TableLike | None
     part_index: int
     column: int
-    rows: list[int]
-    keys: list[int] | None  # pseudonyms of strong identifiers, to merge the same person
+    rows: Sequence[int]
+    keys: Sequence[int] | None  # pseudonyms of strong identifiers, to merge the same person
     score: float
     explanation: Explanation
     named_by_header: bool
+    kept: list[Finding] = field(default_factory=list)
+
+    def let_go(self, keep: int = 3) -> None:
+        """Drop the reference to the table's cells, keeping counts and ``keep`` findings."""
+        if self.table is None:
+            return
+        self.kept = list(islice(self.findings(), keep))
+        self.rows = array("l", self.rows)
+        if self.keys is not None:
+            self.keys = array("q", self.keys)
+        self.table = None
 
     def values(self) -> Iterator[tuple[int, str]]:
         """(row, value) of each hit, re-read from the table (values are not kept)."""
+        if self.table is None:
+            return
         column = self.column
         for r in self.rows:
             cell = self.table.rows[r][column]
             text = cell_text(cell)
             yield r, self.recognizer.cell_value(cell, text) or text.strip()
 
-    def all_keys(self) -> list[int]:
+    def all_keys(self) -> Sequence[int]:
         if self.keys is not None:
             return self.keys
         entity, canonical = self.recognizer.entity, self.recognizer.canonical
         return [subject_key(entity, canonical(value)) for _, value in self.values()]
 
     def findings(self) -> Iterator[Finding]:
+        if self.table is None:
+            yield from self.kept
+            return
         recognizer, table, column = self.recognizer, self.table, self.column
         for r, value in self.values():
             yield Finding(

@@ -59,14 +59,22 @@ Reader = Callable[["Walker", bytes, FileContext], None]
 class Walker:
     """One extraction: the result being built and the budget it may spend."""
 
-    def __init__(self, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(
+        self, limits: Limits = DEFAULT_LIMITS, on_part: Callable[[Part], None] | None = None
+    ) -> None:
         self.limits = limits
         self.budget = Budget(limits)
         self.result = Extraction("unknown")
+        self.on_part = on_part
 
     def part(self, part: Part) -> None:
+        """Hand a part on: kept in the result, or given straight to ``on_part`` (streaming,
+        so that a 460,000-row table is never held whole)."""
         self.budget.take_part()
-        self.result.parts.append(part)
+        if self.on_part is not None:
+            self.on_part(part)
+        else:
+            self.result.parts.append(part)
 
     def problem(self, code: ProblemCode, location: str, detail: str = "") -> None:
         self.result.problems.append(Problem(code, location, detail))
@@ -147,9 +155,15 @@ def _readers() -> dict[str, Reader]:
     }
 
 
-def extract_bytes(data: bytes, name: str = "", limits: Limits = DEFAULT_LIMITS) -> Extraction:
-    """Read ``data`` (named ``name``, which only hints at CSV vs text) into parts."""
-    walker = Walker(limits)
+def extract_bytes(
+    data: bytes,
+    name: str = "",
+    limits: Limits = DEFAULT_LIMITS,
+    on_part: Callable[[Part], None] | None = None,
+) -> Extraction:
+    """Read ``data`` (named ``name``, which only hints at CSV vs text) into parts; with
+    ``on_part`` the parts are handed over one by one instead of collected."""
+    walker = Walker(limits, on_part)
     if not data:
         walker.result.kind = "empty"
     walker.file(data, FileContext(name, "", 0))

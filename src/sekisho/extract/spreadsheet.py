@@ -12,13 +12,13 @@ defined names, document properties and embedded files.
 from __future__ import annotations
 
 import io
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import python_calamine
 
-from sekisho.extract.header import guess_header_row
+from sekisho.extract.delimited import emit_chunks
 from sekisho.extract.limits import LimitExceeded
-from sekisho.extract.parts import TablePart
 from sekisho.extract.problems import ProblemCode
 
 if TYPE_CHECKING:
@@ -64,8 +64,9 @@ def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
             origin = ctx.place(f"sheet {meta.name}{_visibility(meta.visible)}")
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)
-                rows = sheet.to_python(skip_empty_area=True)
                 start = sheet.start or (0, 0)
+                rows = islice(sheet.iter_rows(), start[0], None)
+                emit_chunks(walker, rows, origin, "sheet", start[0], start[1])
             except LimitExceeded:
                 raise
             except Exception as exc:
@@ -73,14 +74,3 @@ def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
                     ProblemCode.CORRUPT, origin, f"{type(exc).__name__}: {str(exc)[:160]}"
                 )
                 continue
-            if not rows:
-                continue
-            walker.part(
-                TablePart(
-                    rows=rows,
-                    origin=origin,
-                    header_row=guess_header_row(rows),
-                    row_offset=start[0],
-                    col_offset=start[1],
-                )
-            )

@@ -62,15 +62,17 @@ def decode_text(data: bytes) -> Decoded | Undecodable:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
-    fits = [enc for enc in ("cp932", "euc_jp") if _strict(data, enc) is not None]
-    if not fits:
+    cp932 = _strict(data, "cp932")
+    euc = _strict(data, "euc_jp")
+    if cp932 is None and euc is None:
         return Undecodable(
             ProblemCode.UNKNOWN_ENCODING, "not UTF-8, Shift_JIS, EUC-JP or ISO-2022-JP"
         )
-    encoding = fits[0] if len(fits) == 1 else _tie_break(data)
-    text = _strict(data, encoding)
-    assert text is not None
-    return Decoded(text, encoding)
+    if cp932 is not None and euc is not None:
+        if _tie_break(data) == "euc_jp":
+            return Decoded(euc, "euc_jp")
+        return Decoded(cp932, "cp932")
+    return Decoded(cp932, "cp932") if cp932 is not None else Decoded(euc or "", "euc_jp")
 
 
 def _looks_binary(data: bytes) -> bool:

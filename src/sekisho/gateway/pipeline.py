@@ -63,12 +63,11 @@ class Pipeline:
         sekisho_id = sekisho_id_for(mail_from, recipients, data)
         if len(data) <= INLINE_SCAN_BYTES:
             # A plain message scans in about a millisecond: a thread hop would cost more.
-            report: FileReport = self.scanner.scan_bytes(data, "message.eml")
+            report: FileReport = self.scanner.scan_bytes(data, "message.eml", summary=True)
         else:
             loop = asyncio.get_running_loop()
-            report = await loop.run_in_executor(
-                self.executor, self.scanner.scan_bytes, data, "message.eml"
-            )
+            scan = partial(self.scanner.scan_bytes, data, "message.eml", summary=True)
+            report = await loop.run_in_executor(self.executor, scan)
         head = rewrite.headers_of(data)
         facts = facts_from_report(
             report,

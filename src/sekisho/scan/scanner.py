@@ -23,8 +23,21 @@ class Scanner:
         self.detector = detector or Detector()
         self.limits = limits
 
-    def scan_bytes(self, data: bytes, name: str = "") -> FileReport:
-        return self._report(name, extract_bytes(data, name, self.limits))
+    def scan_bytes(self, data: bytes, name: str = "", *, summary: bool = False) -> FileReport:
+        """Scan ``data``. With ``summary`` parts are detected as they are read and table
+        cells let go at once: counts, records and samples are exact, but only a few
+        findings per column are kept (the gateway's mode: memory bounded by a chunk)."""
+        if not summary:
+            return self._report(name, extract_bytes(data, name, self.limits))
+        builder = self.detector.builder(summary=True)
+        extraction = extract_bytes(data, name, self.limits, on_part=builder.add)
+        return FileReport(
+            path=name,
+            kind=extraction.kind,
+            detection=builder.finish(),
+            problems=list(extraction.problems),
+            files=list(extraction.files),
+        )
 
     def scan_file(self, path: Path) -> FileReport:
         return self._report(str(path), extract_path(path, self.limits))
