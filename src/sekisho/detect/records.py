@@ -14,6 +14,7 @@ unions, not a pass over every finding.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sekisho.detect.entities import (
@@ -78,22 +79,9 @@ class _Merger:
 
 
 def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
-    identifying: dict[int, set[int]] = defaultdict(set)
-    births: dict[int, set[int]] = defaultdict(set)
-    others: dict[int, set[int]] = defaultdict(set)
-
-    def note(part: int, entity: str, rows: set[int] | list[int]) -> None:
-        if entity in NOT_A_PERSON:
-            return
-        if entity in IDENTIFYING:
-            identifying[part].update(rows)
-        if entity == DATE_OF_BIRTH:
-            births[part].update(rows)
-        else:
-            others[part].update(rows)
-
+    by_part: dict[int, list[tuple[str, Sequence[int]]]] = defaultdict(list)
     for column in columns:
-        note(column.part_index, column.recognizer.entity, column.rows)
+        by_part[column.part_index].append((column.recognizer.entity, column.rows))
     text: list[Finding] = []
     for f in loose:
         if not f.counted:
@@ -101,27 +89,30 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
         if f.row is None:
             text.append(f)
         else:
-            note(f.row[0], f.entity, [f.row[1]])
-
-    people = {
-        part: identifying[part] | (births[part] & others[part])
-        for part in set(births) | set(identifying)
-    }
-    total = sum(len(rows) for rows in people.values())
+            by_part[f.row[0]].append((f.entity, (f.row[1],)))
 
     strong_columns = [c for c in columns if c.recognizer.entity in STRONG and c.keys is not None]
-    strong_loose = [f for f in loose if f.row is not None and f.entity in STRONG]
-    all_keys = [k for c in strong_columns for k in c.keys or ()] + [f.key for f in strong_loose]
-    if len(set(all_keys)) < len(all_keys):  # some identifier repeats: merge those rows
-        merger = _Merger()
-        for column in strong_columns:
-            part, rows = column.part_index, people.get(column.part_index, set())
-            for r, key in zip(column.rows, column.keys or (), strict=True):
-                if r in rows:
-                    merger.add(key, (part, r))
-        for f in strong_loose:
-            if f.row is not None and f.row[1] in people.get(f.row[0], set()):
-                merger.add(f.key, f.row)
+    strong_loose = [f for f in loose if f.row is not None and f.entity in STRONG and f.counted]
+    keys = [k for c in strong_columns for k in c.keys or ()] + [f.key for f in strong_loose]
+    repeats = len(set(keys)) < len(keys)  # only then are rows merged
+    del keys
+
+    # One part (a sheet, or a chunk of a long one) at a time: the sets stay small.
+    total = 0
+    merger = _Merger() if repeats else None
+    for part, items in by_part.items():
+        people = _people(items)
+        total += len(people)
+        if merger is not None:
+            for column in strong_columns:
+                if column.part_index == part:
+                    for r, key in zip(column.rows, column.keys or (), strict=True):
+                        if r in people:
+                            merger.add(key, (part, r))
+            for f in strong_loose:
+                if f.row is not None and f.row[0] == part and f.row[1] in people:
+                    merger.add(f.key, f.row)
+    if merger is not None:
         total -= merger.merges
 
     text_people = [f for f in text if f.entity in IDENTIFYING]
@@ -137,3 +128,20 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
         known = max(len(keys & seen) for keys in per_type.values())
         total += max(0, in_text - known)
     return total
+
+
+def _people(items: list[tuple[str, Sequence[int]]]) -> set[int]:
+    """Rows of one part that are people: an identifying entity, or a birth date with another item."""
+    identifying: set[int] = set()
+    births: set[int] = set()
+    others: set[int] = set()
+    for entity, rows in items:
+        if entity in NOT_A_PERSON:
+            continue
+        if entity in IDENTIFYING:
+            identifying.update(rows)
+        if entity == DATE_OF_BIRTH:
+            births.update(rows)
+        else:
+            others.update(rows)
+    return identifying | (births & others)

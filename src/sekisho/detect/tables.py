@@ -55,7 +55,7 @@ class ColumnHits:
         if self.table is None:
             return
         self.kept = list(islice(self.findings(), keep))
-        self.rows = array("l", self.rows)
+        self.rows = array("i", self.rows)
         if self.keys is not None:
             self.keys = array("q", self.keys)
         self.table = None
