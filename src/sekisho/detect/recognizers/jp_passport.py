@@ -6,10 +6,11 @@ import re
 
 from sekisho.detect.entities import JP_PASSPORT
 from sekisho.detect.mask import mask_text
-from sekisho.detect.recognizer import Pattern, Recognizer
+from sekisho.detect.recognizer import Pattern
+from sekisho.detect.recognizers._codes import LetterCodeRecognizer
 
 
-class JpPassportRecognizer(Recognizer):
+class JpPassportRecognizer(LetterCodeRecognizer):
     """Two Latin letters and seven digits (e.g. TK1234567), the number printed on Japanese
     passports (旅券法; ICAO Doc 9303 machine-readable zone). The shape is common in product
     and order codes, so a value needs a label, header or context (旅券, パスポート)."""
@@ -29,15 +30,7 @@ class JpPassportRecognizer(Recognizer):
     value_classifiable = False
     needs = "digit"
     header_words = ("旅券番号", "パスポート", "passport")
-    _cell = re.compile(r"[A-Z]{2}[0-9]{7}")
-    column_shape = _cell
-
-    def cell_value(self, cell: object, text: str) -> str | None:
-        value = text.strip().upper()
-        return value if isinstance(cell, str) and self._cell.fullmatch(value) else None
-
-    def canonical(self, value: str) -> str:
-        return value.upper()
+    column_shape = re.compile(r"[A-Z]{2}[0-9]{7}")
 
     def mask(self, value: str) -> str:
         return mask_text(value, keep=2)[:-2] + value[-2:]
