@@ -20,19 +20,28 @@ class GatewayHandler:
         self.pipeline = pipeline
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        data = envelope.original_content or b""
         mail_from = _text(envelope.mail_from)
         recipients = [_text(r) for r in envelope.rcpt_tos]
+        size = len(envelope.original_content or b"")
         try:
-            outcome = await self.pipeline.process(mail_from, recipients, data)
+            # Handed over without a reference kept here, so that the pipeline can let the
+            # original go once it has the stamped copy (a 35 MB message is then held once).
+            outcome = await self.pipeline.process(mail_from, recipients, _take(envelope))
         except Exception:
-            log.exception("message from %d bytes failed; answering 451", len(data))
+            log.exception("message of %d bytes failed; answering 451", size)
             return TEMPORARY_FAILURE
         return outcome.reply
 
     async def handle_exception(self, error: Exception) -> str:
         log.error("SMTP session error: %r", error)
         return TEMPORARY_FAILURE
+
+
+def _take(envelope: Envelope) -> bytes:
+    data = envelope.original_content or b""
+    envelope.original_content = None
+    envelope.content = None
+    return data
 
 
 def _text(value: str | bytes | None) -> str:

@@ -89,6 +89,7 @@ class Pipeline:
         if "bcc" in verdict.modifiers:
             data = rewrite.move_to_bcc(data, lambda a: self.policy.recipient_class(a) == "internal")
         stamped = headers.stamp(data, sekisho_id, verdict.header)
+        del data, report  # from here on only the stamped copy is needed
         context = notices.NoticeContext(sekisho_id, rewrite.subject(head), facts, verdict)
         action = verdict.action
         if action == "deliver":

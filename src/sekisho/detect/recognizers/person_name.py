@@ -30,16 +30,22 @@ _CELL_ROMAJI = re.compile(
 )
 
 _local = threading.local()
+_dictionary_lock = threading.Lock()
+_dictionary = None
 
 
 def _tokenizer():  # type: ignore[no-untyped-def]
-    """One Sudachi tokenizer per thread (they are not thread-safe), loaded on first use."""
+    """A Sudachi tokenizer for this thread (tokenizers are not thread-safe), all made from
+    one dictionary loaded on first use (it is shared: a second copy would cost ~70 MB)."""
+    global _dictionary
     tokenizer = getattr(_local, "tokenizer", None)
     if tokenizer is None:
         from sudachipy import Dictionary, SplitMode
 
-        dictionary = Dictionary(dict="core")
-        make = getattr(dictionary, "tokenizer", None) or dictionary.create  # renamed in 0.7
+        with _dictionary_lock:
+            if _dictionary is None:
+                _dictionary = Dictionary(dict="core")
+        make = getattr(_dictionary, "tokenizer", None) or _dictionary.create  # renamed in 0.7
         tokenizer = make(mode=SplitMode.C)
         _local.tokenizer = tokenizer
     return tokenizer
