@@ -58,6 +58,7 @@ class SmtpUpstream:
     host: str = "127.0.0.1"
     port: int = 10026
     timeout: float = 60.0
+    helo: str = "sekisho.localdomain"
 
     async def send(self, mail_from: str, recipients: list[str], data: bytes) -> None:
         """Relay with the envelope kept exactly. The commands go through aiosmtplib; the

@@ -34,6 +34,19 @@ _dictionary_lock = threading.Lock()
 _dictionary = None
 
 
+def _person_matcher():  # type: ignore[no-untyped-def]
+    """Sudachi's own test for the part of speech 名詞,固有名詞,人名,* (any of 姓, 名, 一般)."""
+    global _matcher
+    if _matcher is None:
+        _tokenizer()
+        assert _dictionary is not None
+        _matcher = _dictionary.pos_matcher(lambda pos: pos[2] == "人名")
+    return _matcher
+
+
+_matcher = None
+
+
 def _tokenizer():  # type: ignore[no-untyped-def]
     """A Sudachi tokenizer for this thread (tokenizers are not thread-safe), all made from
     one dictionary loaded on first use (it is shared: a second copy would cost ~70 MB)."""
@@ -147,41 +160,41 @@ class PersonNameRecognizer(Recognizer):
     def _line_candidates(self, text: str) -> Iterator[Candidate]:
         if not text.strip():
             return
-        tokens = [
-            (m.begin(), m.end(), m.part_of_speech(), m.surface())
-            for m in _tokenizer().tokenize(text)
-        ]
-        i, n = 0, len(tokens)
+        tokens = _tokenizer().tokenize(text)
+        person = _person_matcher()
+        n = len(tokens)
+        i = 0
         while i < n:
-            begin, end, pos, _surface = tokens[i]
-            if pos[2] != "人名":
+            token = tokens[i]
+            if not person(token):  # decided in Sudachi, no tuple built per token
                 i += 1
                 continue
+            begin, end, kind = token.begin(), token.end(), token.part_of_speech()[3]
             j = i + 1
-            if j < n and tokens[j][3].isspace() and j + 1 < n and tokens[j + 1][2][2] == "人名":
+            if j + 1 < n and tokens[j].surface().isspace() and person(tokens[j + 1]):
                 j += 1
-            if j < n and tokens[j][2][2] == "人名" and pos[3] != "名":
-                stop = tokens[j][1]
-                following = tokens[j + 1][3] if j + 1 < n else ""
+            if j < n and person(tokens[j]) and kind != "名":
+                stop = tokens[j].end()
+                following = tokens[j + 1].surface() if j + 1 < n else ""
                 context = (following,) if following in HONORIFICS else ()
                 yield Candidate(begin, stop, text[begin:stop], _FULL, context)
                 i = j + 1
                 continue
             # 姓 + a given name the dictionary does not know as one + honorific:
             # 「長谷川 零さん」 (零 is a common noun to Sudachi).
-            k = i + 1 + (1 if i + 1 < n and tokens[i + 1][3].isspace() else 0)
+            k = i + 1 + (1 if i + 1 < n and tokens[i + 1].surface().isspace() else 0)
             if (
-                pos[3] == "姓"
+                kind == "姓"
                 and k + 1 < n
-                and tokens[k][2][0] == "名詞"
-                and len(tokens[k][3]) <= 3
-                and tokens[k + 1][3] in HONORIFICS
+                and tokens[k].part_of_speech()[0] == "名詞"
+                and len(tokens[k].surface()) <= 3
+                and tokens[k + 1].surface() in HONORIFICS
             ):
-                stop = tokens[k][1]
-                yield Candidate(begin, stop, text[begin:stop], _FULL, (tokens[k + 1][3],))
+                stop = tokens[k].end()
+                yield Candidate(begin, stop, text[begin:stop], _FULL, (tokens[k + 1].surface(),))
                 i = k + 1
                 continue
-            following = tokens[i + 1][3] if i + 1 < n else ""
+            following = tokens[i + 1].surface() if i + 1 < n else ""
             if following in HONORIFICS:
                 yield Candidate(begin, end, text[begin:end], _HONORED, (following,))
             else:
