@@ -185,3 +185,53 @@ def test_same_message_twice_is_one_hold(gateway: RunningGateway, size: int) -> N
     code, reply = send(gateway.port, CLERK, ["someone@example.com"], data)  # the MTA retried
     assert code == 250 and b"already held" in reply
     assert len(Database(gateway.config.database_url).messages("held")) == 1
+
+
+def test_japanese_address_without_the_smtputf8_flag(gateway: RunningGateway) -> None:
+    """Postfix may pass a UTF-8 address without SMTPUTF8; the relay must still work."""
+    import socket
+
+    sender, rcpt = "山田@city.example.lg.jp", "同僚@city.example.lg.jp"
+    body = message([rcpt], "こんにちは")
+    with socket.create_connection(("127.0.0.1", gateway.port), timeout=30) as sock:
+        reader = sock.makefile("rb")
+
+        def command(line: bytes) -> bytes:
+            sock.sendall(line + b"\r\n")
+            reply = reader.readline()
+            while reply[3:4] == b"-":
+                reply = reader.readline()
+            return reply
+
+        assert reader.readline().startswith(b"220")
+        assert command(b"EHLO postfix").startswith(b"250")
+        assert command(f"MAIL FROM:<{sender}>".encode()).startswith(b"250")
+        assert command(f"RCPT TO:<{rcpt}>".encode()).startswith(b"250")
+        assert command(b"DATA").startswith(b"354")
+        assert command(body + b"\r\n.").startswith(b"250")
+        command(b"QUIT")
+    gateway.sink.wait(1)
+    ((mail_from, rcpts, _),) = gateway.sink.messages
+    assert (mail_from, rcpts) == (sender, [rcpt])
+
+
+def test_a_hold_nobody_decides_expires_with_a_notice(gateway: RunningGateway) -> None:
+    from sekisho.store import MessageRecord
+
+    code, _ = send(
+        gateway.port,
+        CLERK,
+        ["someone@example.com"],
+        message(["someone@example.com"], "氏名：山田 太郎\n携帯 090-1234-5678"),
+    )
+    assert code == 250
+    database = Database(gateway.config.database_url)
+    (record,) = database.messages("held")
+    with database.session() as session:  # the expiry passes
+        session.get(MessageRecord, record.id).expires_at = record.created_at
+    gateway.sink.wait(2)  # the held notice, then the expiry notice
+    assert [_subject(m[2]) for m in gateway.sink.messages][-1].startswith(
+        "[Sekisho] 承認されないまま期限切れ"
+    )
+    assert database.get(record.sekisho_id).state == "expired"
+    assert not any(m[1] == ["someone@example.com"] for m in gateway.sink.messages)
