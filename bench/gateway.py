@@ -101,6 +101,26 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def start_gateway(port: int, upstream: int, tmp: Path, name: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sekisho.cli.main",
+            "gateway",
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--upstream",
+            f"127.0.0.1:{upstream}",
+            "--db",
+            f"sqlite:///{tmp / f'{name}.db'}",
+            "--spool",
+            str(tmp / f"{name}-spool"),
+        ],
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -134,23 +154,7 @@ def main() -> None:
             str(controller.port),
         ]
     )
-    gateway = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sekisho.cli.main",
-            "gateway",
-            "--listen",
-            f"127.0.0.1:{gateway_port}",
-            "--upstream",
-            f"127.0.0.1:{controller.port}",
-            "--db",
-            f"sqlite:///{tmp / 'bench.db'}",
-            "--spool",
-            str(tmp / "spool"),
-        ],
-        stderr=subprocess.DEVNULL,
-    )
+    gateway = start_gateway(gateway_port, controller.port, tmp, "bench")
     try:
         wait_port(relay_port)
         wait_port(gateway_port)
@@ -184,23 +188,7 @@ def main() -> None:
             f"gateway peak RSS after the rate runs: {peak_rss_mb(gateway.pid):.0f} MB (pass-through: {peak_rss_mb(relay.pid):.0f} MB)"
         )
         big_gateway_port = free_port()
-        big_gateway = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sekisho.cli.main",
-                "gateway",
-                "--listen",
-                f"127.0.0.1:{big_gateway_port}",
-                "--upstream",
-                f"127.0.0.1:{controller.port}",
-                "--db",
-                f"sqlite:///{tmp / 'big.db'}",
-                "--spool",
-                str(tmp / "big-spool"),
-            ],
-            stderr=subprocess.DEVNULL,
-        )
+        big_gateway = start_gateway(big_gateway_port, controller.port, tmp, "big")
         try:
             wait_port(big_gateway_port)
             send_all(big_gateway_port, plain, 5, 1)  # warm-up: dictionaries loaded, as in service
