@@ -166,6 +166,33 @@ def gateway(
     asyncio.run(serve(config, policy))
 
 
+@cli.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+@click.option(
+    "--db",
+    "database_url",
+    default="sqlite:///sekisho.db",
+    show_default=True,
+    help="SQLAlchemy database URL.",
+)
+def audit_verify(database_url: str) -> None:
+    """Check the audit log's hash chain: a changed or deleted event is reported."""
+    from sekisho.store import Database
+    from sekisho.store.audit import verify
+
+    problems = verify(Database(database_url))
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        click.echo(f"{len(problems)}件の問題 / {len(problems)} problem(s)")
+        sys.exit(1)
+    click.echo("監査ログは改ざんされていません / the audit log is intact")
+
+
 def _register() -> None:
     from sekisho.cli.policy_commands import policy_group
 

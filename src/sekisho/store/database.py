@@ -3,8 +3,6 @@ and the operations the gateway and the web need, each in its own short transacti
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +15,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from sekisho.store.audit import GENESIS, event_hash
 from sekisho.store.models import AuditEvent, MessageRecord
 
 
@@ -146,15 +145,9 @@ class Database:
     ) -> None:
         """Append an event chained to the previous one by hash (tampering breaks the chain)."""
         last = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
-        prev_hash = last.hash if last is not None else "0" * 64
+        prev_hash = last.hash if last is not None else GENESIS
         at = utcnow()
-        body = json.dumps(
-            [prev_hash, at.isoformat(), actor, action, sekisho_id, detail],
-            ensure_ascii=False,
-            sort_keys=True,
-            default=str,
-        )
-        digest = hashlib.sha256(body.encode()).hexdigest()
+        digest = event_hash(prev_hash, at, actor, action, sekisho_id, detail)
         session.add(
             AuditEvent(
                 at=at,

@@ -1,0 +1,44 @@
+from pathlib import Path
+
+from click.testing import CliRunner
+from sqlalchemy import delete, select
+
+from sekisho.cli.main import cli
+from sekisho.store import AuditEvent, Database
+from sekisho.store.audit import verify
+
+
+def _log(tmp_path: Path) -> tuple[Database, str]:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    database = Database(url)
+    for number in range(5):
+        database.audit(
+            "ciso@city.example.lg.jp", "message.approved", f"m{number}", {"comment": "ok"}
+        )
+    return database, url
+
+
+def test_an_intact_log_verifies(tmp_path: Path) -> None:
+    database, url = _log(tmp_path)
+    assert verify(database) == []
+    result = CliRunner().invoke(cli, ["audit", "verify", "--db", url])
+    assert result.exit_code == 0 and "intact" in result.output
+
+
+def test_a_changed_event_is_found(tmp_path: Path) -> None:
+    database, url = _log(tmp_path)
+    with database.session() as session:
+        event = session.scalar(select(AuditEvent).where(AuditEvent.id == 3))
+        event.actor = "someone-else"
+    (problem,) = verify(database)
+    assert problem.startswith("event 3: changed after it was written")
+    assert CliRunner().invoke(cli, ["audit", "verify", "--db", url]).exit_code == 1
+
+
+def test_a_deleted_event_is_found(tmp_path: Path) -> None:
+    database, _ = _log(tmp_path)
+    with database.session() as session:
+        session.execute(delete(AuditEvent).where(AuditEvent.id == 2))
+    problems = verify(database)
+    assert problems[0].startswith("event 2 missing")
+    assert problems[1].startswith("event 3: does not follow")
