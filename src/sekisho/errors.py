@@ -3,7 +3,8 @@
     SekishoError
     ├── RegistryError               a recognizer registry was built wrongly
     │   └── DuplicateRecognizerError  a second recognizer for one entity type
-    └── ScanInputError              a path given to the scanner cannot be opened at all
+    ├── ScanInputError              a path given to the scanner cannot be opened at all
+    └── DecisionError               an approval, rejection or cancel that is not allowed
 
 A file that is *read* but cannot be understood (corrupt, encrypted, unknown encoding)
 is not an exception: it becomes a ``Problem`` in the report, so that policy can decide
@@ -25,3 +26,12 @@ class DuplicateRecognizerError(RegistryError):
 
 class ScanInputError(SekishoError):
     """A path handed to the scanner does not exist or is not a file or directory."""
+
+
+class DecisionError(SekishoError):
+    """A decision on a held or delayed message that is not allowed (self-approval, no
+    comment, already decided). ``reason_ja`` is for the person who tried."""
+
+    def __init__(self, reason: str, reason_ja: str) -> None:
+        super().__init__(reason)
+        self.reason_ja = reason_ja

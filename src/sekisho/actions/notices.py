@@ -132,3 +132,14 @@ def expired(ctx: NoticeContext) -> bytes:
         f'Your message "{ctx.subject}" was not decided in time and was not sent.',
         ctx,
     )
+
+
+def rejected_by_approver(ctx: NoticeContext, approver: str, comment: str) -> bytes:
+    return _message(
+        ctx.facts.sender,
+        "承認されませんでした",
+        "Your held message was rejected",
+        f"件名「{ctx.subject}」のメールは{approver}により却下され、送信されませんでした。\n\nコメント:\n  {comment}",
+        f'Your message "{ctx.subject}" was rejected by {approver} and was not sent.\n\nComment:\n  {comment}',
+        ctx,
+    )

@@ -127,12 +127,16 @@ class Pipeline:
         if names:
             await self.notify(mail_from, notices.password(context, secret, names), sekisho_id)
 
-    async def notify(self, to: str, notice: bytes, sekisho_id: str) -> None:
+    async def notify(self, to: str, notice: bytes, sekisho_id: str) -> bool:
+        """Send a notice to the sender; False (logged) when it could not be sent. The
+        decision stands either way; the scheduler's outbox retries the notices it owns."""
         target = self.notices_to or self.upstream
         try:
             await target.send("", [to], notice)
-        except Exception as exc:  # the decision stands; a lost notice is logged, not retried here
+        except Exception as exc:
             log.warning("notice for %s to sender failed: %s", sekisho_id, exc)
+            return False
+        return True
 
     async def _store(
         self,

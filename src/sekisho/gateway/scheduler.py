@@ -74,6 +74,15 @@ async def run_once(pipeline: Pipeline) -> int:
             notice = notices.expired(_context(record, subject_of(data)))
             await pipeline.notify(record.mail_from, notice, record.sekisho_id)
             moved += 1
+    for record in await pipeline._io(pipeline.database.rejections_to_tell):
+        data = await pipeline._io(pipeline.spool.read, record.spool_name)
+        context = _context(record, subject_of(data))
+        notice = notices.rejected_by_approver(
+            context, record.decided_by or "", record.decision_comment or ""
+        )
+        if await pipeline.notify(record.mail_from, notice, record.sekisho_id):
+            await pipeline._io(pipeline.database.mark_told, record.sekisho_id)
+            moved += 1
     return moved
 
 

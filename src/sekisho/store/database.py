@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from sekisho.errors import DecisionError
 from sekisho.store.audit import GENESIS, event_hash
 from sekisho.store.models import AuditEvent, MessageRecord
 
@@ -123,6 +124,62 @@ class Database:
                 {"from": previous, **{k: str(v) for k, v in changes.items() if k != "last_error"}},
             )
             return True
+
+    def decide(self, sekisho_id: str, *, approve: bool, actor: str, comment: str) -> None:
+        """An approver's decision on a held message. The gateway carries it out (relays an
+        approved one, tells the sender of a rejected one): the outbox pattern, so that a
+        decision survives a restart of either process."""
+        if not comment.strip():
+            raise DecisionError("a comment is required", "コメントを入力してください")
+        record = self.get(sekisho_id)
+        if record is None:
+            raise DecisionError("no such message", "該当するメールがありません")
+        if actor.strip().lower() == record.mail_from.strip().lower():
+            raise DecisionError(
+                "approvers cannot decide on their own mail", "自分のメールは承認・却下できません"
+            )
+        state = "approved" if approve else "rejected"
+        moved = self.transition(
+            sekisho_id,
+            {"held"},
+            state,
+            actor,
+            decided_by=actor,
+            decided_at=utcnow(),
+            decision_comment=comment.strip(),
+        )
+        if not moved:
+            raise DecisionError(f"already {record.state}", "すでに処理済みです")
+
+    def cancel(self, sekisho_id: str, *, actor: str) -> None:
+        """The sender takes back a delayed message before it leaves."""
+        record = self.get(sekisho_id)
+        if record is None or actor.strip().lower() != record.mail_from.strip().lower():
+            raise DecisionError(
+                "only the sender can cancel a message", "取り消せるのは送信者本人だけです"
+            )
+        if not self.transition(
+            sekisho_id, {"delayed"}, "cancelled", actor, decided_by=actor, decided_at=utcnow()
+        ):
+            raise DecisionError(f"already {record.state}", "すでに送信済みか処理済みです")
+
+    def rejections_to_tell(self) -> list[MessageRecord]:
+        """Holds an approver rejected whose sender has not been told yet."""
+        with self.session() as session:
+            query = select(MessageRecord).where(
+                MessageRecord.state == "rejected",
+                MessageRecord.decided_by.is_not(None),
+                MessageRecord.notice_sent_at.is_(None),
+            )
+            return list(session.scalars(query))
+
+    def mark_told(self, sekisho_id: str) -> None:
+        with self.session() as session:
+            record = session.scalar(
+                select(MessageRecord).where(MessageRecord.sekisho_id == sekisho_id)
+            )
+            if record is not None:
+                record.notice_sent_at = utcnow()
 
     def note_attempt(self, sekisho_id: str, error: str) -> None:
         with self.session() as session:

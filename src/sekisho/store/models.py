@@ -19,7 +19,8 @@ class MessageRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sekisho_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    # held | delayed | approved | delivered | rejected | cancelled | expired
+    # held → approved → delivered | held → rejected | held → expired
+    # delayed → delivered | delayed → cancelled (by its sender) | rejected (by policy)
     state: Mapped[str] = mapped_column(String(16), index=True)
     mail_from: Mapped[str] = mapped_column(String(512))
     rcpt_to: Mapped[list] = mapped_column(JSON)
@@ -43,6 +44,7 @@ class MessageRecord(Base):
     decided_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
     decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
