@@ -17,7 +17,8 @@ ALLOWED: dict[str, set[str]] = {
     "store": set(),
     "actions": {"extract", "detect", "scan", "policy"},
     "gateway": {"extract", "detect", "scan", "policy", "actions", "store"},
-    "cli": {"extract", "detect", "scan", "policy", "actions", "store", "gateway"},
+    "web": {"extract", "detect", "scan", "policy", "actions", "store"},
+    "cli": {"extract", "detect", "scan", "policy", "actions", "store", "gateway", "web"},
 }
 SHARED = {"errors", "__init__"}
 

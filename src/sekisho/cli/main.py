@@ -193,6 +193,87 @@ def audit_verify(database_url: str) -> None:
     click.echo("監査ログは改ざんされていません / the audit log is intact")
 
 
+@cli.command()
+@click.option(
+    "--listen", default="127.0.0.1:8025", show_default=True, help="Where the web UI listens."
+)
+@click.option(
+    "--db",
+    "database_url",
+    default="sqlite:///sekisho.db",
+    show_default=True,
+    help="SQLAlchemy database URL (the gateway's).",
+)
+@click.option(
+    "--spool",
+    "spool_dir",
+    default="spool",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The gateway's quarantine.",
+)
+@click.option(
+    "--policy",
+    "policy_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Policy file (for recipient classes).",
+)
+@click.option(
+    "--secret",
+    envvar="SEKISHO_SECRET",
+    default=None,
+    help="Key for session cookies (default: random; sessions end at restart).",
+)
+def web(
+    listen: str, database_url: str, spool_dir: Path, policy_path: Path | None, secret: str | None
+) -> None:
+    """Run the web UI: approval queue, senders' mail, audit log."""
+    import secrets as _secrets
+
+    import uvicorn
+
+    from sekisho.policy import load_policy
+    from sekisho.store import Database, Spool
+    from sekisho.web.app import create_app
+
+    app = create_app(
+        Database(database_url),
+        Spool(spool_dir),
+        secret or _secrets.token_urlsafe(32),
+        load_policy(policy_path),
+    )
+    host, _, port = listen.rpartition(":")
+    click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
+    uvicorn.run(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+
+
+@cli.group()
+def user() -> None:
+    """Accounts of the web UI."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option(
+    "--role", type=click.Choice(["sender", "approver", "auditor", "admin"]), required=True
+)
+@click.option("--db", "database_url", default="sqlite:///sekisho.db", show_default=True)
+@click.option("--password", default=None, help="Default: a generated one, printed once.")
+def user_add(username: str, role: str, database_url: str, password: str | None) -> None:
+    """Add an account (its user name is the person's mail address)."""
+    from sekisho.store import Database
+    from sekisho.web.security import hash_password, new_password
+
+    database = Database(database_url)
+    if database.user(username) is not None:
+        raise click.UsageError(f"{username} already exists")
+    secret = password or new_password()
+    database.add_user(username, hash_password(secret), role)
+    click.echo(
+        f"{username} ({role}) added" + ("" if password else f"; one-time password: {secret}")
+    )
+
+
 def _register() -> None:
     from sekisho.cli.policy_commands import policy_group
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from typing import Any
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sekisho.errors import DecisionError
 from sekisho.store.audit import GENESIS, event_hash
-from sekisho.store.models import AuditEvent, MessageRecord
+from sekisho.store.models import AuditEvent, MessageRecord, User
 
 
 def utcnow() -> datetime:
@@ -189,6 +189,41 @@ class Database:
             if record is not None:
                 record.attempts += 1
                 record.last_error = error[:500]
+
+    def add_user(self, username: str, password_hash: str, role: str) -> None:
+        with self.session() as session:
+            session.add(
+                User(
+                    username=username.lower(),
+                    password_hash=password_hash,
+                    role=role,
+                    departments=[],
+                    created_at=utcnow(),
+                )
+            )
+            self._audit(
+                session, "admin", "user.added", None, {"username": username.lower(), "role": role}
+            )
+
+    def user(self, username: str) -> User | None:
+        with self.session() as session:
+            return session.scalar(select(User).where(User.username == username.lower()))
+
+    def events(self, **filters: str) -> list[AuditEvent]:
+        """Audit events, newest first, filtered by actor, action, sekisho_id (substring) and
+        the date range ``since`` / ``until`` (ISO dates)."""
+        with self.session() as session:
+            query = select(AuditEvent).order_by(AuditEvent.id.desc())
+            for name in ("actor", "action", "sekisho_id"):
+                if filters.get(name):
+                    query = query.where(getattr(AuditEvent, name).contains(filters[name]))
+            if filters.get("since"):
+                query = query.where(AuditEvent.at >= datetime.fromisoformat(filters["since"]))
+            if filters.get("until"):
+                query = query.where(
+                    AuditEvent.at < datetime.fromisoformat(filters["until"]) + timedelta(days=1)
+                )
+            return list(session.scalars(query.limit(5000)))
 
     def audit(
         self, actor: str, action: str, sekisho_id: str | None = None, detail: dict | None = None

@@ -1,0 +1,1 @@
+"""The people's side: approvers, senders and auditors (FastAPI, server-rendered)."""

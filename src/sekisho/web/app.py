@@ -1,0 +1,278 @@
+"""``sekisho web``: the people's side, server-rendered, Japanese first, no JavaScript.
+
+The web never speaks SMTP: it records decisions (approve, reject, cancel) in the store,
+and the gateway's scheduler carries them out. Opening a quarantined original is the one
+place raw personal data is shown, and every opening is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from prometheus_client import CollectorRegistry, Gauge, generate_latest
+
+from sekisho.errors import DecisionError
+from sekisho.policy import Policy, default_policy
+from sekisho.store import Database, Spool, User
+from sekisho.web.security import (
+    SECURITY_HEADERS,
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    LoginLimiter,
+    Session,
+    Sessions,
+    check_password,
+)
+
+APPROVERS = {"approver", "admin"}
+AUDITORS = {"auditor", "admin", "approver"}
+
+
+def create_app(
+    database: Database, spool: Spool, secret: str, policy: Policy | None = None
+) -> FastAPI:
+    app = FastAPI(title="Sekisho", docs_url=None, redoc_url=None, openapi_url=None)
+    templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+    sessions = Sessions(secret)
+    limiter = LoginLimiter()
+    policy = policy or default_policy()
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    def current(request: Request) -> tuple[User, Session]:
+        session = sessions.read(request.cookies.get(SESSION_COOKIE))
+        user = database.user(session.username) if session else None
+        if session is None or user is None:
+            raise HTTPException(status_code=303, headers={"Location": "/login"})
+        return user, session
+
+    def require(request: Request, roles: set[str]) -> tuple[User, Session]:
+        user, session = current(request)
+        if user.role not in roles:
+            raise HTTPException(status_code=403, detail="権限がありません / forbidden")
+        return user, session
+
+    def check_csrf(session: Session, token: str) -> None:
+        if not token or token != session.csrf:
+            raise HTTPException(status_code=403, detail="不正なリクエストです / invalid CSRF token")
+
+    def page(request: Request, name: str, session: Session | None, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"session": session, **context})
+
+    @app.get("/healthz", response_class=PlainTextResponse)
+    def healthz() -> str:
+        database.messages("held")  # the database answers
+        return "ok"
+
+    @app.get("/metrics")
+    def metrics() -> Response:
+        registry = CollectorRegistry()
+        gauge = Gauge(
+            "sekisho_messages",
+            "Messages known to the gateway, by state",
+            ["state"],
+            registry=registry,
+        )
+        counts: dict[str, int] = {}
+        for record in database.messages():
+            counts[record.state] = counts.get(record.state, 0) + 1
+        for state in (
+            "held",
+            "delayed",
+            "approved",
+            "delivered",
+            "rejected",
+            "cancelled",
+            "expired",
+        ):
+            gauge.labels(state=state).set(counts.get(state, 0))
+        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_form(request: Request) -> HTMLResponse:
+        return page(request, "login.html", None, error=None)
+
+    @app.post("/login")
+    def login(request: Request, username: str = Form(...), password: str = Form(...)) -> Response:
+        client = request.client.host if request.client else "?"
+        keys = (f"user:{username.lower()}", f"client:{client}")
+        if limiter.blocked(*keys):
+            response = page(
+                request,
+                "login.html",
+                None,
+                error="試行回数が多すぎます。しばらく待ってください / too many attempts",
+            )
+            response.status_code = 429
+            return response
+        user = database.user(username)
+        if user is None or not check_password(user.password_hash, password):
+            limiter.failed(*keys)
+            database.audit(username.lower(), "login.failed", None, {"client": client})
+            response = page(
+                request,
+                "login.html",
+                None,
+                error="ユーザー名またはパスワードが違います / wrong user name or password",
+            )
+            response.status_code = 401
+            return response
+        database.audit(user.username, "login", None, {"client": client})
+        target = (
+            "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
+        )
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            sessions.issue(user.username),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @app.post("/logout")
+    def logout(request: Request, csrf: str = Form("")) -> Response:
+        _, session = current(request)
+        check_csrf(session, csrf)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> Response:
+        user, _ = current(request)
+        return RedirectResponse("/queue" if user.role in APPROVERS else "/mine", status_code=303)
+
+    @app.get("/queue", response_class=HTMLResponse)
+    def queue(request: Request) -> HTMLResponse:
+        user, session = require(request, APPROVERS)
+        return page(request, "queue.html", session, user=user, messages=database.messages("held"))
+
+    @app.get("/messages/{sekisho_id}", response_class=HTMLResponse)
+    def message(request: Request, sekisho_id: str) -> HTMLResponse:
+        user, session = current(request)
+        record = database.get(sekisho_id)
+        if record is None:
+            raise HTTPException(status_code=404)
+        if user.role not in APPROVERS | {"auditor"} and record.mail_from.lower() != user.username:
+            raise HTTPException(status_code=403, detail="権限がありません / forbidden")
+        classes = [(r, policy.recipient_class(r)) for r in record.rcpt_to]
+        return page(
+            request, "message.html", session, user=user, record=record, classes=classes, error=None
+        )
+
+    @app.get("/messages/{sekisho_id}/original", response_class=HTMLResponse)
+    def original(request: Request, sekisho_id: str) -> HTMLResponse:
+        user, session = require(request, APPROVERS)
+        record = database.get(sekisho_id)
+        if record is None:
+            raise HTTPException(status_code=404)
+        database.audit(user.username, "original.viewed", sekisho_id, {"size": record.size})
+        text = spool.read(record.spool_name).decode("utf-8", "replace")
+        return page(request, "original.html", session, record=record, text=text)
+
+    def decide(
+        request: Request, sekisho_id: str, approve: bool, comment: str, csrf: str
+    ) -> Response:
+        user, session = require(request, APPROVERS)
+        check_csrf(session, csrf)
+        try:
+            database.decide(sekisho_id, approve=approve, actor=user.username, comment=comment)
+        except DecisionError as exc:
+            record = database.get(sekisho_id)
+            if record is None:
+                raise HTTPException(status_code=404) from exc
+            classes = [(r, policy.recipient_class(r)) for r in record.rcpt_to]
+            response = page(
+                request,
+                "message.html",
+                session,
+                user=user,
+                record=record,
+                classes=classes,
+                error=f"{exc.reason_ja} / {exc}",
+            )
+            response.status_code = 409
+            return response
+        return RedirectResponse("/queue", status_code=303)
+
+    @app.post("/messages/{sekisho_id}/approve")
+    def approve(
+        request: Request, sekisho_id: str, comment: str = Form(""), csrf: str = Form("")
+    ) -> Response:
+        return decide(request, sekisho_id, True, comment, csrf)
+
+    @app.post("/messages/{sekisho_id}/reject")
+    def reject(
+        request: Request, sekisho_id: str, comment: str = Form(""), csrf: str = Form("")
+    ) -> Response:
+        return decide(request, sekisho_id, False, comment, csrf)
+
+    @app.get("/mine", response_class=HTMLResponse)
+    def mine(request: Request) -> HTMLResponse:
+        user, session = current(request)
+        records = [r for r in database.messages() if r.mail_from.lower() == user.username]
+        return page(request, "mine.html", session, user=user, messages=records, error=None)
+
+    @app.post("/messages/{sekisho_id}/cancel")
+    def cancel(request: Request, sekisho_id: str, csrf: str = Form("")) -> Response:
+        user, session = current(request)
+        check_csrf(session, csrf)
+        try:
+            database.cancel(sekisho_id, actor=user.username)
+        except DecisionError as exc:
+            raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
+        return RedirectResponse("/mine", status_code=303)
+
+    def _filters(request: Request) -> dict[str, str]:
+        return {
+            k: request.query_params.get(k, "")
+            for k in ("actor", "action", "sekisho_id", "since", "until")
+        }
+
+    @app.get("/audit", response_class=HTMLResponse)
+    def audit(request: Request) -> HTMLResponse:
+        _, session = require(request, AUDITORS)
+        filters = _filters(request)
+        return page(
+            request, "audit.html", session, events=database.events(**filters), filters=filters
+        )
+
+    @app.get("/audit.csv")
+    def audit_csv(request: Request) -> Response:
+        user, _ = require(request, AUDITORS)
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["id", "at", "actor", "action", "sekisho_id", "detail", "hash"])
+        for event in database.events(**_filters(request)):
+            writer.writerow(
+                [
+                    event.id,
+                    event.at.isoformat(),
+                    event.actor,
+                    event.action,
+                    event.sekisho_id or "",
+                    event.detail,
+                    event.hash,
+                ]
+            )
+        database.audit(user.username, "audit.exported", None, _filters(request))
+        return Response(
+            buffer.getvalue().encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="sekisho-audit.csv"'},
+        )
+
+    return app

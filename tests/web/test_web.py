@@ -1,0 +1,175 @@
+"""The web UI through its HTTP interface (httpx via FastAPI's TestClient)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sekisho.policy import load_policy
+from sekisho.store import Database, MessageRecord, Spool, utcnow
+from sekisho.web.app import create_app
+from sekisho.web.security import hash_password
+
+CLERK = "clerk@city.example.lg.jp"
+CISO = "ciso@city.example.lg.jp"
+AUDITOR = "auditor@city.example.lg.jp"
+PASSWORD = "correct horse battery staple"
+
+
+def _record(sekisho_id: str, state: str = "held", sender: str = CLERK) -> MessageRecord:
+    return MessageRecord(
+        sekisho_id=sekisho_id,
+        state=state,
+        mail_from=sender,
+        rcpt_to=["center1@care.example.jp", "someone@example.com"],
+        action="hold",
+        verdict_header="hold; rules=personal-data-outside",
+        rule="personal-data-outside",
+        role="統括情報セキュリティ責任者",
+        then="encrypt",
+        modifiers=[],
+        reasons=[
+            {
+                "rule": "personal-data-outside",
+                "ja": "7203人分の個人情報",
+                "en": "Personal data of 7203 people",
+            }
+        ],
+        entities={"PERSON_NAME": 7203, "JP_CARE_INSURANCE_NUMBER": 7203},
+        samples={"PERSON_NAME": ["山田 **"]},
+        records=7203,
+        unscannable=False,
+        size=1000,
+        spool_name=f"{sekisho_id}.eml",
+        created_at=utcnow(),
+        release_at=utcnow() if state == "delayed" else None,
+        attempts=0,
+    )
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> tuple[TestClient, Database]:
+    database = Database(f"sqlite:///{tmp_path / 'w.db'}")
+    spool = Spool(tmp_path / "spool")
+    for name, role in ((CLERK, "sender"), (CISO, "approver"), (AUDITOR, "auditor")):
+        database.add_user(name, hash_password(PASSWORD), role)
+    database.add_message(_record("held1"))
+    spool.write("held1.eml", "Subject: 認定者一覧\r\n\r\n山田 太郎 090-1234-5678\r\n".encode())
+    database.add_message(_record("delay1", "delayed"))
+    policy = load_policy(Path(__file__).resolve().parents[2] / "examples" / "policy.yaml")
+    return TestClient(create_app(database, spool, "test-secret", policy)), database
+
+
+def login(client: TestClient, username: str) -> str:
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    page = client.get(response.headers["location"])
+    return re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+
+def test_the_queue_shows_the_incident_and_its_people(site) -> None:  # type: ignore[no-untyped-def]
+    client, _ = site
+    login(client, CISO)
+    page = client.get("/queue")
+    assert page.status_code == 200 and "7,203人" in page.text
+    detail = client.get("/messages/held1")
+    assert "外部 external" in detail.text and "委託先 partner" in detail.text
+    assert "山田 **" in detail.text and "090-1234-5678" not in detail.text  # masked only
+
+
+def test_approve_needs_a_comment_and_a_csrf_token(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    csrf = login(client, CISO)
+    assert (
+        client.post("/messages/held1/approve", data={"comment": "ok"}).status_code == 403
+    )  # no token
+    assert (
+        client.post("/messages/held1/approve", data={"comment": " ", "csrf": csrf}).status_code
+        == 409
+    )
+    response = client.post(
+        "/messages/held1/approve",
+        data={"comment": "必要性を確認", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    record = database.get("held1")
+    assert (record.state, record.decided_by, record.decision_comment) == (
+        "approved",
+        CISO,
+        "必要性を確認",
+    )
+
+
+def test_reject_records_the_decision(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    csrf = login(client, CISO)
+    client.post("/messages/held1/reject", data={"comment": "集計値で送ってください", "csrf": csrf})
+    assert database.get("held1").state == "rejected"
+
+
+def test_an_approver_cannot_approve_their_own_mail(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    database.add_message(_record("own1", sender=CISO))
+    csrf = login(client, CISO)
+    response = client.post("/messages/own1/approve", data={"comment": "ok", "csrf": csrf})
+    assert response.status_code == 409 and "自分のメールは承認・却下できません" in response.text
+    assert database.get("own1").state == "held"
+
+
+def test_a_sender_sees_own_mail_cancels_a_delay_and_is_kept_out_of_the_queue(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    csrf = login(client, CLERK)
+    assert client.get("/queue").status_code == 403
+    assert client.get("/messages/held1/original").status_code == 403
+    assert "delay1" in client.get("/mine").text
+    client.post("/messages/delay1/cancel", data={"csrf": csrf})
+    assert database.get("delay1").state == "cancelled"
+
+
+def test_opening_the_original_is_audited(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    login(client, CISO)
+    page = client.get("/messages/held1/original")
+    assert "090-1234-5678" in page.text  # the one place the raw message is shown …
+    (event,) = database.events(action="original.viewed")  # … and it is recorded
+    assert (event.actor, event.sekisho_id) == (CISO, "held1")
+
+
+def test_audit_log_search_and_csv(site) -> None:  # type: ignore[no-untyped-def]
+    client, _ = site
+    login(client, AUDITOR)
+    page = client.get("/audit", params={"action": "login"})
+    assert page.status_code == 200 and AUDITOR in page.text
+    export = client.get("/audit.csv", params={"action": "message"})
+    assert export.headers["content-type"].startswith("text/csv")
+    rows = export.content.decode("utf-8-sig").splitlines()
+    assert rows[0] == "id,at,actor,action,sekisho_id,detail,hash"
+    assert any("message.held" in row for row in rows)
+
+
+def test_login_is_rate_limited(site) -> None:  # type: ignore[no-untyped-def]
+    client, _ = site
+    for _ in range(5):
+        assert (
+            client.post("/login", data={"username": CISO, "password": "wrong"}).status_code == 401
+        )
+    assert client.post("/login", data={"username": CISO, "password": PASSWORD}).status_code == 429
+
+
+def test_security_headers_health_and_metrics(site) -> None:  # type: ignore[no-untyped-def]
+    client, _ = site
+    response = client.get("/login")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    assert client.get("/healthz").text == "ok"
+    metrics = client.get("/metrics").text
+    assert 'sekisho_messages{state="held"} 1.0' in metrics
+    assert client.get("/queue", follow_redirects=False).headers["location"] == "/login"
