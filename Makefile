@@ -14,15 +14,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-## run: the gateway on embedded defaults (SQLite, spool and Maildir under var/, default policy)
+## run: the gateway and the web UI on embedded defaults (SQLite, spool, Maildir under var/)
 run: $(STAMP)
-	@mkdir -p var
-	@$(BIN)/sekisho scan examples; status=$$?; [ $$status -le 3 ]
-	@echo
-	@echo "Gateway on 127.0.0.1:10025, delivering into var/maildir (Ctrl-C stops it)."
-	@echo "Try: $(BIN)/python scripts/send_demo.py"
-	$(BIN)/sekisho gateway --listen 127.0.0.1:10025 --deliver-to maildir:var/maildir \
-		--db sqlite:///var/sekisho.db --spool var/spool --interval 2 --verbose
+	$(BIN)/sekisho run --home var
 
 ## test: lint, format check, then the whole suite
 test: $(STAMP)

@@ -274,6 +274,105 @@ def user_add(username: str, role: str, database_url: str, password: str | None) 
     )
 
 
+@cli.command("run")
+@click.option(
+    "--home",
+    default="var",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Database, spool, Maildir and secret live here.",
+)
+@click.option(
+    "--smtp", default="127.0.0.1:10025", show_default=True, help="Where the gateway listens."
+)
+@click.option(
+    "--http", default="127.0.0.1:8025", show_default=True, help="Where the web UI listens."
+)
+@click.option(
+    "--upstream",
+    default=None,
+    help="HOST:PORT of the MTA's re-injection port (default: a Maildir under --home).",
+)
+@click.option(
+    "--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def run_all(
+    home: Path, smtp: str, http: str, upstream: str | None, policy_path: Path | None
+) -> None:
+    """The gateway and the web UI together on embedded defaults (what ``make run`` starts)."""
+    import asyncio
+    import logging
+    import secrets as _secrets
+
+    import uvicorn
+
+    from sekisho.gateway.server import GatewayConfig, serve
+    from sekisho.policy import load_policy
+    from sekisho.store import Database, Spool
+    from sekisho.web.app import create_app
+    from sekisho.web.security import hash_password, new_password
+
+    logging.basicConfig(level=logging.WARNING)
+    home.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{home / 'sekisho.db'}"
+    database = Database(database_url)
+    secret_file = home / "secret"
+    if not secret_file.exists():
+        secret_file.write_text(_secrets.token_urlsafe(32))
+        secret_file.chmod(0o600)
+    admin = "admin@city.example.lg.jp"
+    if database.user(admin) is None:
+        password = new_password()
+        database.add_user(admin, hash_password(password), "admin")
+        click.echo(f"管理者 admin: {admin}  一時パスワード one-time password: {password}")
+    policy = load_policy(policy_path)
+    smtp_host, _, smtp_port = smtp.rpartition(":")
+    http_host, _, http_port = http.rpartition(":")
+    config = GatewayConfig(
+        listen_host=smtp_host or "127.0.0.1",
+        listen_port=int(smtp_port),
+        upstream=f"smtp:{upstream}" if upstream else f"maildir:{home / 'maildir'}",
+        database_url=database_url,
+        spool_dir=home / "spool",
+        scheduler_interval=2.0,
+    )
+    app = create_app(database, Spool(home / "spool"), secret_file.read_text().strip(), policy)
+    web_server = uvicorn.Server(
+        uvicorn.Config(app, host=http_host or "127.0.0.1", port=int(http_port), log_level="warning")
+    )
+    click.echo(f"Gateway  SMTP  {config.listen_host}:{config.listen_port} → {config.upstream}")
+    click.echo(f"Web UI   http://{http_host or '127.0.0.1'}:{http_port}/")
+    click.echo("Try: .venv/bin/sekisho demo send")
+
+    async def both() -> None:
+        # Whichever stops first (Ctrl-C reaches one of them) stops the other.
+        tasks = [
+            asyncio.create_task(serve(config, policy)),
+            asyncio.create_task(web_server.serve()),
+        ]
+        _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+
+    asyncio.run(both())
+
+
+@cli.group()
+def demo() -> None:
+    """Demo mails."""
+
+
+@demo.command("send")
+@click.option("--smtp", default="127.0.0.1:10025", show_default=True)
+def demo_send(smtp: str) -> None:
+    """Push the incident's mail, the aggregate answer, a My Number mail and a memo through the gateway."""
+    from sekisho.demo import send
+
+    host, _, port = smtp.rpartition(":")
+    for title, code, reply in send(host or "127.0.0.1", int(port)):
+        click.echo(f"{title}: {code} {reply}")
+
+
 def _register() -> None:
     from sekisho.cli.policy_commands import policy_group
 
