@@ -366,7 +366,7 @@ def demo() -> None:
 @click.option("--smtp", default="127.0.0.1:10025", show_default=True)
 def demo_send(smtp: str) -> None:
     """Push the incident's mail, the aggregate answer, a My Number mail and a memo through the gateway."""
-    from sekisho.demo import send
+    from sekisho.cli.demo import send
 
     host, _, port = smtp.rpartition(":")
     for title, code, reply in send(host or "127.0.0.1", int(port)):
