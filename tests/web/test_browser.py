@@ -28,6 +28,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CLERK = "clerk@kourei.city.example.lg.jp"
 CISO = "ciso@city.example.lg.jp"
+SECOND = "security@city.example.lg.jp"
 CENTRES = [f"center{i}@care.example.jp" for i in range(1, 4)]
 PASSWORD = "a long demo password"
 
@@ -46,7 +47,7 @@ class Stack:
         self.policy = load_policy(EXAMPLE_POLICY)
         self.config, self.stop_gateway = start_gateway(root, f"maildir:{self.maildir}", self.policy)
         self.database = Database(self.config.database_url)
-        for name, role in ((CLERK, "sender"), (CISO, "approver")):
+        for name, role in ((CLERK, "sender"), (CISO, "approver"), (SECOND, "approver")):
             self.database.add_user(name, hash_password(PASSWORD), role)
         import uvicorn
 
@@ -177,6 +178,14 @@ def test_approve_reject_cancel_in_a_browser(stack: Stack, browser, tmp_path: Pat
     page.screenshot(path=str(ARTIFACTS / "held-message.png"), full_page=True)
     page.fill("textarea[name=comment]", "調査票の作成に必要と確認しました")
     page.click("button:has-text('承認する')")
+    # Sensitive data of 300 people: the example policy asks for a second approver.
+    assert stack.database.get(incident.sekisho_id).state == "held"
+    page.click("button:has-text('ログアウト')")
+    log_in(page, stack, SECOND)
+    page.goto(stack.url(f"/messages/{incident.sekisho_id}"))
+    assert "1 / 2" in page.content()
+    page.fill("textarea[name=comment]", "二人目として確認")
+    page.click("button:has-text('承認する')")
     stack.wait_for(
         lambda: (
             sum(
@@ -192,7 +201,7 @@ def test_approve_reject_cancel_in_a_browser(stack: Stack, browser, tmp_path: Pat
     )
 
     page.goto(stack.url(f"/messages/{other.sekisho_id}"))
-    page.fill("textarea[name=comment]", "必要な項目だけにしてください")
+    page.fill("textarea[name=comment]", "必要な項目だけにしてください")  # one rejection is enough
     page.click("button:has-text('却下する')")
     stack.wait_for(
         lambda: any(

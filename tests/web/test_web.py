@@ -19,7 +19,9 @@ AUDITOR = "auditor@city.example.lg.jp"
 PASSWORD = "correct horse battery staple"
 
 
-def _record(sekisho_id: str, state: str = "held", sender: str = CLERK) -> MessageRecord:
+def _record(
+    sekisho_id: str, state: str = "held", sender: str = CLERK, records: int = 7203
+) -> MessageRecord:
     return MessageRecord(
         sekisho_id=sekisho_id,
         state=state,
@@ -38,9 +40,9 @@ def _record(sekisho_id: str, state: str = "held", sender: str = CLERK) -> Messag
                 "en": "Personal data of 7203 people",
             }
         ],
-        entities={"PERSON_NAME": 7203, "JP_CARE_INSURANCE_NUMBER": 7203},
+        entities={"PERSON_NAME": records, "JP_CARE_INSURANCE_NUMBER": records},
         samples={"PERSON_NAME": ["山田 **"]},
-        records=7203,
+        records=records,
         unscannable=False,
         size=1000,
         spool_name=f"{sekisho_id}.eml",
@@ -59,6 +61,7 @@ def site(tmp_path: Path) -> tuple[TestClient, Database]:
     database.add_message(_record("held1"))
     spool.write("held1.eml", "Subject: 認定者一覧\r\n\r\n山田 太郎 090-1234-5678\r\n".encode())
     database.add_message(_record("delay1", "delayed"))
+    database.add_message(_record("small1", records=3))  # one approver is enough
     policy = load_policy(Path(__file__).resolve().parents[2] / "examples" / "policy.yaml")
     return TestClient(create_app(database, spool, "test-secret", policy)), database
 
@@ -88,19 +91,19 @@ def test_approve_needs_a_comment_and_a_csrf_token(site) -> None:  # type: ignore
     client, database = site
     csrf = login(client, CISO)
     assert (
-        client.post("/messages/held1/approve", data={"comment": "ok"}).status_code == 403
+        client.post("/messages/small1/approve", data={"comment": "ok"}).status_code == 403
     )  # no token
     assert (
-        client.post("/messages/held1/approve", data={"comment": " ", "csrf": csrf}).status_code
+        client.post("/messages/small1/approve", data={"comment": " ", "csrf": csrf}).status_code
         == 409
     )
     response = client.post(
-        "/messages/held1/approve",
+        "/messages/small1/approve",
         data={"comment": "必要性を確認", "csrf": csrf},
         follow_redirects=False,
     )
     assert response.status_code == 303
-    record = database.get("held1")
+    record = database.get("small1")
     assert (record.state, record.decided_by, record.decision_comment) == (
         "approved",
         CISO,
@@ -171,5 +174,23 @@ def test_security_headers_health_and_metrics(site) -> None:  # type: ignore[no-u
     assert "default-src 'self'" in response.headers["content-security-policy"]
     assert client.get("/healthz").text == "ok"
     metrics = client.get("/metrics").text
-    assert 'sekisho_messages{state="held"} 1.0' in metrics
+    assert 'sekisho_messages{state="held"} 2.0' in metrics
     assert client.get("/queue", follow_redirects=False).headers["location"] == "/login"
+
+
+def test_two_person_approval_for_a_thousand_people(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    database.add_user("security@city.example.lg.jp", hash_password(PASSWORD), "approver")
+    csrf = login(client, CISO)
+    client.post("/messages/held1/approve", data={"comment": "一人目", "csrf": csrf})
+    record = database.get("held1")
+    assert record.state == "held" and [a["by"] for a in record.approvals] == [
+        CISO
+    ]  # 7,203 people: two needed
+    assert "1 / 2" in client.get("/messages/held1").text
+    again = client.post("/messages/held1/approve", data={"comment": "再度", "csrf": csrf})
+    assert again.status_code == 409 and "同じ承認者は二度承認できません" in again.text
+    client.cookies.clear()
+    csrf = login(client, "security@city.example.lg.jp")
+    client.post("/messages/held1/approve", data={"comment": "二人目", "csrf": csrf})
+    assert database.get("held1").state == "approved"

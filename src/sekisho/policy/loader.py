@@ -153,6 +153,7 @@ def parse_policy(text: str) -> Policy:
         "approvers",
         "rules",
         "hold_expiry_hours",
+        "two_person_approval",
     }
     for key in top:
         if key not in known:
@@ -225,6 +226,20 @@ def parse_policy(text: str) -> Policy:
         if "hold_expiry_hours" in top
         else 72
     )
+    two = (
+        reader.mapping(top["two_person_approval"], "two_person_approval")
+        if "two_person_approval" in top
+        else {}
+    )
+    for key, value in two.items():
+        if key not in ("records_min", "sensitive"):
+            reader.error(value, f"two_person_approval: unknown key {key!r}")
+    two_records = (
+        reader.integer(two["records_min"], "records_min") if "records_min" in two else None
+    )
+    two_sensitive = (
+        bool(reader.boolean(two["sensitive"], "sensitive")) if "sensitive" in two else False
+    )
     if reader.errors:
         raise PolicyError(reader.errors)
     return Policy(
@@ -235,6 +250,8 @@ def parse_policy(text: str) -> Policy:
         approvers=approvers,
         rules=tuple(rules),
         hold_expiry_hours=expiry,
+        two_person_records_min=two_records,
+        two_person_sensitive=two_sensitive,
     )
 
 

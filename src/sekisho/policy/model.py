@@ -75,6 +75,16 @@ class Policy:
     approvers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rules: tuple[Rule, ...] = ()
     hold_expiry_hours: int = 72
+    # Two-person approval: a hold of at least this many people, or (if set) with sensitive
+    # data, needs two different approvers.
+    two_person_records_min: int | None = None
+    two_person_sensitive: bool = False
+
+    def approvals_required(self, records: int, entities: dict[str, int]) -> int:
+        sensitive = not {"HEALTH_INFO", "CARE_LEVEL"}.isdisjoint(entities)
+        if self.two_person_records_min is not None and records >= self.two_person_records_min:
+            return 2
+        return 2 if self.two_person_sensitive and sensitive else 1
 
     def recipient_class(self, address: str) -> str:
         domain = domain_of(address)

@@ -125,31 +125,64 @@ class Database:
             )
             return True
 
-    def decide(self, sekisho_id: str, *, approve: bool, actor: str, comment: str) -> None:
-        """An approver's decision on a held message. The gateway carries it out (relays an
-        approved one, tells the sender of a rejected one): the outbox pattern, so that a
+    def decide(
+        self, sekisho_id: str, *, approve: bool, actor: str, comment: str, required: int = 1
+    ) -> str:
+        """An approver's decision on a held message; the state it leaves the message in.
+
+        With ``required`` = 2 (two-person approval) the first approval is recorded and the
+        message stays held until a second, different approver agrees; one rejection is
+        enough to reject. The gateway carries the outcome out (the outbox pattern), so a
         decision survives a restart of either process."""
         if not comment.strip():
             raise DecisionError("a comment is required", "コメントを入力してください")
-        record = self.get(sekisho_id)
-        if record is None:
-            raise DecisionError("no such message", "該当するメールがありません")
-        if actor.strip().lower() == record.mail_from.strip().lower():
-            raise DecisionError(
-                "approvers cannot decide on their own mail", "自分のメールは承認・却下できません"
+        actor = actor.strip().lower()
+        with self.session() as session:
+            record = session.scalar(
+                select(MessageRecord)
+                .where(MessageRecord.sekisho_id == sekisho_id)
+                .with_for_update()
             )
-        state = "approved" if approve else "rejected"
-        moved = self.transition(
-            sekisho_id,
-            {"held"},
-            state,
-            actor,
-            decided_by=actor,
-            decided_at=utcnow(),
-            decision_comment=comment.strip(),
-        )
-        if not moved:
-            raise DecisionError(f"already {record.state}", "すでに処理済みです")
+            if record is None:
+                raise DecisionError("no such message", "該当するメールがありません")
+            if actor == record.mail_from.strip().lower():
+                raise DecisionError(
+                    "approvers cannot decide on their own mail",
+                    "自分のメールは承認・却下できません",
+                )
+            if record.state != "held":
+                raise DecisionError(f"already {record.state}", "すでに処理済みです")
+            now = utcnow()
+            if approve:
+                given = list(record.approvals or [])
+                if any(a["by"] == actor for a in given):
+                    raise DecisionError(
+                        "the same approver cannot approve twice", "同じ承認者は二度承認できません"
+                    )
+                given.append({"by": actor, "at": now.isoformat(), "comment": comment.strip()})
+                record.approvals = given
+                if len(given) < required:
+                    self._audit(
+                        session,
+                        actor,
+                        "message.approval",
+                        sekisho_id,
+                        {"approvals": len(given), "required": required},
+                    )
+                    return "held"
+            state = "approved" if approve else "rejected"
+            record.state = state
+            record.decided_by = actor
+            record.decided_at = now
+            record.decision_comment = comment.strip()
+            self._audit(
+                session,
+                actor,
+                f"message.{state}",
+                sekisho_id,
+                {"from": "held", "approvals": len(record.approvals or [])},
+            )
+            return state
 
     def cancel(self, sekisho_id: str, *, actor: str) -> None:
         """The sender takes back a delayed message before it leaves."""

@@ -45,6 +45,8 @@ class MessageRecord(Base):
     decision_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # [{"by", "at", "comment"}]: approvals given so far (two-person approval needs two)
+    approvals: Mapped[list] = mapped_column(JSON, default=list)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 

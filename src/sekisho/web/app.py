@@ -69,6 +69,22 @@ def create_app(
     def page(request: Request, name: str, session: Session | None, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"session": session, **context})
 
+    def message_page(
+        request: Request, session: Session, user: User, record: Any, error: str | None
+    ) -> HTMLResponse:
+        classes = [(r, policy.recipient_class(r)) for r in record.rcpt_to]
+        required = policy.approvals_required(record.records, record.entities)
+        return page(
+            request,
+            "message.html",
+            session,
+            user=user,
+            record=record,
+            classes=classes,
+            required=required,
+            error=error,
+        )
+
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
         database.messages("held")  # the database answers
@@ -168,10 +184,7 @@ def create_app(
             raise HTTPException(status_code=404)
         if user.role not in APPROVERS | {"auditor"} and record.mail_from.lower() != user.username:
             raise HTTPException(status_code=403, detail="権限がありません / forbidden")
-        classes = [(r, policy.recipient_class(r)) for r in record.rcpt_to]
-        return page(
-            request, "message.html", session, user=user, record=record, classes=classes, error=None
-        )
+        return message_page(request, session, user, record, None)
 
     @app.get("/messages/{sekisho_id}/original", response_class=HTMLResponse)
     def original(request: Request, sekisho_id: str) -> HTMLResponse:
@@ -188,22 +201,17 @@ def create_app(
     ) -> Response:
         user, session = require(request, APPROVERS)
         check_csrf(session, csrf)
+        record = database.get(sekisho_id)
+        required = policy.approvals_required(record.records, record.entities) if record else 1
         try:
-            database.decide(sekisho_id, approve=approve, actor=user.username, comment=comment)
+            database.decide(
+                sekisho_id, approve=approve, actor=user.username, comment=comment, required=required
+            )
         except DecisionError as exc:
             record = database.get(sekisho_id)
             if record is None:
                 raise HTTPException(status_code=404) from exc
-            classes = [(r, policy.recipient_class(r)) for r in record.rcpt_to]
-            response = page(
-                request,
-                "message.html",
-                session,
-                user=user,
-                record=record,
-                classes=classes,
-                error=f"{exc.reason_ja} / {exc}",
-            )
+            response = message_page(request, session, user, record, f"{exc.reason_ja} / {exc}")
             response.status_code = 409
             return response
         return RedirectResponse("/queue", status_code=303)
