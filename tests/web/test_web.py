@@ -194,3 +194,23 @@ def test_two_person_approval_for_a_thousand_people(site) -> None:  # type: ignor
     csrf = login(client, "security@city.example.lg.jp")
     client.post("/messages/held1/approve", data={"comment": "二人目", "csrf": csrf})
     assert database.get("held1").state == "approved"
+
+
+def test_notice_links_are_signed_single_use_and_need_a_login(site) -> None:  # type: ignore[no-untyped-def]
+    from sekisho.actions.links import LinkSigner
+
+    client, database = site
+    url = LinkSigner("test-secret", "http://testserver").url("delay1", "cancel")
+    path = url.removeprefix("http://testserver")
+    first = client.get(path, follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == f"/login?next={path}"
+    login_page = client.get(first.headers["location"])
+    assert f'value="{path}"' in login_page.text
+    landed = client.post("/login", data={"username": CLERK, "password": PASSWORD, "next": path})
+    assert landed.url.path == "/messages/delay1"  # through the link, after logging in
+    assert "送信を取り消す" in landed.text
+    assert client.get(path).status_code == 410  # used once
+    assert client.get(path[:-3] + "abc").status_code == 400  # tampered
+    assert client.get("/login", params={"next": "//evil.example/"}).text.count('value="//evil') == 0
+    (event,) = database.events(action="link.used")
+    assert (event.actor, event.sekisho_id, event.detail["purpose"]) == (CLERK, "delay1", "cancel")

@@ -124,6 +124,12 @@ def _scan_with_progress(
 @click.option(
     "--interval", default=5.0, show_default=True, help="Seconds between scheduler passes."
 )
+@click.option(
+    "--web-url", default=None, help="The web UI's address, for cancel links in delay notices."
+)
+@click.option(
+    "--secret", envvar="SEKISHO_SECRET", default=None, help="The web UI's secret (signs the links)."
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every message's verdict.")
 def gateway(
     listen: str,
@@ -133,6 +139,8 @@ def gateway(
     spool_dir: Path,
     policy_path: Path | None,
     interval: float,
+    web_url: str | None,
+    secret: str | None,
     verbose: bool,
 ) -> None:
     """Run the SMTP content filter (Postfix after-queue) and its scheduler."""
@@ -158,6 +166,8 @@ def gateway(
         database_url=database_url,
         spool_dir=spool_dir,
         scheduler_interval=interval,
+        web_url=web_url,
+        secret=secret,
     )
     click.echo(
         f"sekisho gateway: listening on {config.listen_host}:{config.listen_port}, delivering to {config.upstream}",
@@ -335,6 +345,8 @@ def run_all(
         database_url=database_url,
         spool_dir=home / "spool",
         scheduler_interval=2.0,
+        web_url=f"http://{http_host or '127.0.0.1'}:{http_port}",
+        secret=secret_file.read_text().strip(),
     )
     app = create_app(database, Spool(home / "spool"), secret_file.read_text().strip(), policy)
     web_server = uvicorn.Server(

@@ -21,6 +21,7 @@ from functools import partial
 from sqlalchemy.exc import IntegrityError
 
 from sekisho.actions import headers, notices, rewrite
+from sekisho.actions.links import LinkSigner
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
 from sekisho.scan import FileReport, Scanner
@@ -57,6 +58,7 @@ class Pipeline:
     spool: Spool
     upstream: Upstream
     notices_to: Upstream | None = None  # defaults to the upstream
+    links: LinkSigner | None = None  # signed links to the web UI in notices
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
 
     async def process(self, mail_from: str, recipients: list[str], data: bytes) -> Outcome:
@@ -90,7 +92,12 @@ class Pipeline:
             data = rewrite.move_to_bcc(data, lambda a: self.policy.recipient_class(a) == "internal")
         stamped = headers.stamp(data, sekisho_id, verdict.header)
         del data, report  # from here on only the stamped copy is needed
-        context = notices.NoticeContext(sekisho_id, rewrite.subject(head), facts, verdict)
+        cancel_url = (
+            self.links.url(sekisho_id, "cancel") if self.links and verdict.action == "delay" else ""
+        )
+        context = notices.NoticeContext(
+            sekisho_id, rewrite.subject(head), facts, verdict, cancel_url
+        )
         action = verdict.action
         if action == "deliver":
             await self.upstream.send(mail_from, recipients, stamped)

@@ -10,6 +10,7 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
+from sekisho.actions.links import LinkSigner
 from sekisho.gateway.handler import GatewayHandler
 from sekisho.gateway.pipeline import Pipeline
 from sekisho.gateway.scheduler import run_forever
@@ -31,6 +32,8 @@ class GatewayConfig:
     spool_dir: Path = Path("spool")
     max_message_bytes: int = 64 * 1024 * 1024
     scheduler_interval: float = 5.0
+    web_url: str | None = None  # with secret: cancel links in delay notices
+    secret: str | None = None
 
 
 def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
@@ -40,6 +43,9 @@ def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
         database=Database(config.database_url),
         spool=Spool(config.spool_dir),
         upstream=upstream_from(config.upstream),
+        links=LinkSigner(config.secret, config.web_url)
+        if config.web_url and config.secret
+        else None,
     )
 
 

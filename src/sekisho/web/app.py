@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.templating import Jinja2Templates
 from prometheus_client import CollectorRegistry, Gauge, generate_latest
 
+from sekisho.actions.links import LinkSigner
 from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy
 from sekisho.store import Database, Spool, User
@@ -34,12 +35,18 @@ APPROVERS = {"approver", "admin"}
 AUDITORS = {"auditor", "admin", "approver"}
 
 
+def _safe_next(target: str) -> str:
+    """Only paths of this site (no open redirect through the login form)."""
+    return target if target.startswith("/") and not target.startswith("//") else ""
+
+
 def create_app(
     database: Database, spool: Spool, secret: str, policy: Policy | None = None
 ) -> FastAPI:
     app = FastAPI(title="Sekisho", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
     sessions = Sessions(secret)
+    links = LinkSigner(secret, "")
     limiter = LoginLimiter()
     policy = policy or default_policy()
 
@@ -115,11 +122,13 @@ def create_app(
         return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
 
     @app.get("/login", response_class=HTMLResponse)
-    def login_form(request: Request) -> HTMLResponse:
-        return page(request, "login.html", None, error=None)
+    def login_form(request: Request, next: str = "") -> HTMLResponse:
+        return page(request, "login.html", None, error=None, next=_safe_next(next))
 
     @app.post("/login")
-    def login(request: Request, username: str = Form(...), password: str = Form(...)) -> Response:
+    def login(
+        request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("")
+    ) -> Response:
         client = request.client.host if request.client else "?"
         keys = (f"user:{username.lower()}", f"client:{client}")
         if limiter.blocked(*keys):
@@ -144,9 +153,10 @@ def create_app(
             response.status_code = 401
             return response
         database.audit(user.username, "login", None, {"client": client})
-        target = (
+        home = (
             "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
         )
+        target = _safe_next(next) or home
         response = RedirectResponse(target, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -165,6 +175,34 @@ def create_app(
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response
+
+    @app.get("/link/{token}")
+    def link(request: Request, token: str) -> Response:
+        """A link from a notice mail: signed, single-use, and only after logging in."""
+        session = sessions.read(request.cookies.get(SESSION_COOKIE))
+        if session is None or database.user(session.username) is None:
+            return RedirectResponse(f"/login?next=/link/{token}", status_code=303)
+        user = database.user(session.username)
+        assert user is not None
+        found = links.read(token)
+        if found is None:
+            raise HTTPException(
+                status_code=400, detail="無効なリンクです / invalid or expired link"
+            )
+        if any(
+            e.detail.get("nonce") == found.nonce
+            for e in database.events(action="link.used", sekisho_id=found.sekisho_id)
+        ):
+            raise HTTPException(
+                status_code=410, detail="このリンクは使用済みです / this link was already used"
+            )
+        database.audit(
+            user.username,
+            "link.used",
+            found.sekisho_id,
+            {"nonce": found.nonce, "purpose": found.purpose},
+        )
+        return RedirectResponse(f"/messages/{found.sekisho_id}", status_code=303)
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:

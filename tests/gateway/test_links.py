@@ -1,0 +1,43 @@
+import asyncio
+from pathlib import Path
+
+from sekisho.actions.links import LinkSigner
+from sekisho.gateway.pipeline import Pipeline
+from sekisho.gateway.upstream import MaildirUpstream
+from sekisho.policy import default_policy
+from sekisho.scan import Scanner
+from sekisho.store import Database, Spool
+from tests.extract.builders import eml_bytes, zip_bytes
+
+
+def test_delay_notice_carries_a_signed_cancel_link(tmp_path: Path) -> None:
+    import mailbox
+    from email import message_from_bytes, policy
+
+    signer = LinkSigner("shared-secret", "https://sekisho.city.example.lg.jp")
+    pipeline = Pipeline(
+        Scanner(),
+        default_policy(),
+        Database(f"sqlite:///{tmp_path / 'd.db'}"),
+        Spool(tmp_path / "spool"),
+        MaildirUpstream(tmp_path / "maildir"),
+        links=signer,
+    )
+    data = eml_bytes(
+        "資料です", {"a.zip": zip_bytes({"a.txt": b"hello"})}, charset="utf-8"
+    ).replace(b"\n", b"\r\n")
+    outcome = asyncio.run(
+        pipeline.process("clerk@city.example.lg.jp", ["someone@example.com"], data)
+    )
+    assert outcome.action == "delay"
+    (notice,) = [
+        message_from_bytes(m.as_bytes(), policy=policy.default)
+        for m in mailbox.Maildir(tmp_path / "maildir")
+    ]
+    body = notice.get_body(("plain",)).get_content()
+    url = next(
+        word for word in body.split() if word.startswith("https://sekisho.city.example.lg.jp/link/")
+    )
+    link = LinkSigner("shared-secret", "").read(url.rsplit("/", 1)[1])
+    assert link is not None and (link.sekisho_id, link.purpose) == (outcome.sekisho_id, "cancel")
+    assert LinkSigner("another-secret", "").read(url.rsplit("/", 1)[1]) is None
