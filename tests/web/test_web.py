@@ -214,3 +214,22 @@ def test_notice_links_are_signed_single_use_and_need_a_login(site) -> None:  # t
     assert client.get("/login", params={"next": "//evil.example/"}).text.count('value="//evil') == 0
     (event,) = database.events(action="link.used")
     assert (event.actor, event.sekisho_id, event.detail["purpose"]) == (CLERK, "delay1", "cancel")
+
+
+def test_an_approver_limited_to_a_department(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    database.add_user(
+        "kourei-chief@city.example.lg.jp", hash_password(PASSWORD), "approver", ["高齢福祉課"]
+    )
+    database.add_message(_record("kourei1", sender="kourei-staff@city.example.lg.jp", records=3))
+    csrf = login(client, "kourei-chief@city.example.lg.jp")
+    queue = client.get("/queue").text
+    assert (
+        "kourei-staff@city.example.lg.jp" in queue and CLERK not in queue
+    )  # only 高齢福祉課's mail
+    assert (
+        client.post("/messages/small1/approve", data={"comment": "ok", "csrf": csrf}).status_code
+        == 403
+    )
+    client.post("/messages/kourei1/approve", data={"comment": "ok", "csrf": csrf})
+    assert database.get("kourei1").state == "approved"

@@ -269,7 +269,15 @@ def user() -> None:
 )
 @click.option("--db", "database_url", default="sqlite:///sekisho.db", show_default=True)
 @click.option("--password", default=None, help="Default: a generated one, printed once.")
-def user_add(username: str, role: str, database_url: str, password: str | None) -> None:
+@click.option(
+    "--department",
+    "departments",
+    multiple=True,
+    help="Approver limited to this policy sender group; repeatable.",
+)
+def user_add(
+    username: str, role: str, database_url: str, password: str | None, departments: tuple[str, ...]
+) -> None:
     """Add an account (its user name is the person's mail address)."""
     from sekisho.store import Database
     from sekisho.web.security import hash_password, new_password
@@ -278,7 +286,7 @@ def user_add(username: str, role: str, database_url: str, password: str | None) 
     if database.user(username) is not None:
         raise click.UsageError(f"{username} already exists")
     secret = password or new_password()
-    database.add_user(username, hash_password(secret), role)
+    database.add_user(username, hash_password(secret), role, list(departments))
     click.echo(
         f"{username} ({role}) added" + ("" if password else f"; one-time password: {secret}")
     )

@@ -223,14 +223,16 @@ class Database:
                 record.attempts += 1
                 record.last_error = error[:500]
 
-    def add_user(self, username: str, password_hash: str, role: str) -> None:
+    def add_user(
+        self, username: str, password_hash: str, role: str, departments: list[str] | None = None
+    ) -> None:
         with self.session() as session:
             session.add(
                 User(
                     username=username.lower(),
                     password_hash=password_hash,
                     role=role,
-                    departments=[],
+                    departments=list(departments or []),
                     created_at=utcnow(),
                 )
             )

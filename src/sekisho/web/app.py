@@ -212,7 +212,15 @@ def create_app(
     @app.get("/queue", response_class=HTMLResponse)
     def queue(request: Request) -> HTMLResponse:
         user, session = require(request, APPROVERS)
-        return page(request, "queue.html", session, user=user, messages=database.messages("held"))
+        held = [r for r in database.messages("held") if in_departments(user, r.mail_from)]
+        return page(request, "queue.html", session, user=user, messages=held)
+
+    def in_departments(user: User, sender: str) -> bool:
+        """An approver limited to departments (policy sender groups) sees and decides only
+        their mail; one without departments, all of it."""
+        return not user.departments or any(
+            policy.sender_in_group(sender, d) for d in user.departments
+        )
 
     @app.get("/messages/{sekisho_id}", response_class=HTMLResponse)
     def message(request: Request, sekisho_id: str) -> HTMLResponse:
@@ -240,6 +248,10 @@ def create_app(
         user, session = require(request, APPROVERS)
         check_csrf(session, csrf)
         record = database.get(sekisho_id)
+        if record is not None and not in_departments(user, record.mail_from):
+            raise HTTPException(
+                status_code=403, detail="担当外の部署のメールです / not your departments' mail"
+            )
         required = policy.approvals_required(record.records, record.entities) if record else 1
         try:
             database.decide(
