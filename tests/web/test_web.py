@@ -233,3 +233,17 @@ def test_an_approver_limited_to_a_department(site) -> None:  # type: ignore[no-u
     )
     client.post("/messages/kourei1/approve", data={"comment": "ok", "csrf": csrf})
     assert database.get("kourei1").state == "approved"
+
+
+def test_japanese_first_with_an_english_switch(site) -> None:  # type: ignore[no-untyped-def]
+    client, _ = site
+    page = client.get("/login")
+    assert '<html lang="ja">' in page.text and 'class="lang-ja"' in page.text
+    switched = client.get("/lang/en", params={"next": "/login"})
+    assert switched.url.path == "/login"
+    assert '<html lang="en">' in switched.text and 'class="lang-en"' in switched.text
+    assert (
+        '<span class="ja">ログイン</span>' in switched.text
+    )  # hidden by the page's style in English
+    away = client.get("/lang/ja", params={"next": "//evil.example"}, follow_redirects=False)
+    assert away.headers["location"] == "/"  # no redirect off the site

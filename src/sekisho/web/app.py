@@ -74,7 +74,22 @@ def create_app(
             raise HTTPException(status_code=403, detail="不正なリクエストです / invalid CSRF token")
 
     def page(request: Request, name: str, session: Session | None, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, name, {"session": session, **context})
+        lang = "en" if request.cookies.get("lang") == "en" else "ja"  # Japanese first
+        return templates.TemplateResponse(
+            request, name, {"session": session, "lang": lang, **context}
+        )
+
+    @app.get("/lang/{code}")
+    def switch_language(code: str, next: str = "/") -> Response:
+        response = RedirectResponse(_safe_next(next) or "/", status_code=303)
+        response.set_cookie(
+            "lang",
+            "en" if code == "en" else "ja",
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+        )
+        return response
 
     def message_page(
         request: Request, session: Session, user: User, record: Any, error: str | None
