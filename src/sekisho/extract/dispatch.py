@@ -23,7 +23,6 @@ _UNSUPPORTED_DETAIL = {
     "executable": "executable program",
     "rar": "RAR archive (no free reader; cannot be inspected)",
     "gzip": "gzip stream",
-    "ole": "legacy Office document (.doc/.ppt) or OLE container",
     "unknown": "unknown binary format",
 }
 
