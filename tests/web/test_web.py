@@ -247,3 +247,31 @@ def test_japanese_first_with_an_english_switch(site) -> None:  # type: ignore[no
     )  # hidden by the page's style in English
     away = client.get("/lang/ja", params={"next": "//evil.example"}, follow_redirects=False)
     assert away.headers["location"] == "/"  # no redirect off the site
+
+
+def test_an_admin_adds_an_approver_and_others_cannot(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    assert client.get("/admin/users", follow_redirects=False).status_code == 303  # log in first
+    login(client, CISO)
+    assert client.get("/admin/users").status_code == 403  # an approver is not an admin
+    client.cookies.clear()
+    database.add_user("admin@city.example.lg.jp", hash_password(PASSWORD), "admin")
+    csrf = login(client, "admin@city.example.lg.jp")
+    form = {
+        "username": "chief@city.example.lg.jp",
+        "role": "approver",
+        "departments": "高齢福祉課",
+        "csrf": csrf,
+    }
+    assert client.post("/admin/users", data={**form, "csrf": ""}).status_code == 403
+    created = client.post("/admin/users", data=form)
+    assert created.status_code == 200 and "chief@city.example.lg.jp" in created.text
+    user = database.user("chief@city.example.lg.jp")
+    assert (user.role, user.departments) == ("approver", ["高齢福祉課"])
+    (event,) = database.events(action="user.added", actor="admin@city.example.lg.jp")
+    assert event.detail["username"] == "chief@city.example.lg.jp"
+    bad = client.post(
+        "/admin/users",
+        data={**form, "username": "x@city.example.lg.jp", "departments": "存在しない課"},
+    )
+    assert bad.status_code == 400

@@ -224,7 +224,12 @@ class Database:
                 record.last_error = error[:500]
 
     def add_user(
-        self, username: str, password_hash: str, role: str, departments: list[str] | None = None
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        departments: list[str] | None = None,
+        actor: str = "admin",
     ) -> None:
         with self.session() as session:
             session.add(
@@ -236,9 +241,16 @@ class Database:
                     created_at=utcnow(),
                 )
             )
-            self._audit(
-                session, "admin", "user.added", None, {"username": username.lower(), "role": role}
-            )
+            detail = {
+                "username": username.lower(),
+                "role": role,
+                "departments": list(departments or []),
+            }
+            self._audit(session, actor, "user.added", None, detail)
+
+    def users(self) -> list[User]:
+        with self.session() as session:
+            return list(session.scalars(select(User).order_by(User.username)))
 
     def user(self, username: str) -> User | None:
         with self.session() as session:

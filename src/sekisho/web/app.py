@@ -29,6 +29,8 @@ from sekisho.web.security import (
     Session,
     Sessions,
     check_password,
+    hash_password,
+    new_password,
 )
 
 APPROVERS = {"approver", "admin"}
@@ -308,6 +310,43 @@ def create_app(
         except DecisionError as exc:
             raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
         return RedirectResponse("/mine", status_code=303)
+
+    @app.get("/admin/users", response_class=HTMLResponse)
+    def users(request: Request) -> HTMLResponse:
+        _, session = require(request, {"admin"})
+        return page(
+            request, "users.html", session, users=database.users(), created=None, error=None
+        )
+
+    @app.post("/admin/users", response_class=HTMLResponse)
+    def add_user(
+        request: Request,
+        username: str = Form(""),
+        role: str = Form(""),
+        departments: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        admin, session = require(request, {"admin"})
+        check_csrf(session, csrf)
+        groups = [d.strip() for d in departments.split(",") if d.strip()]
+        error = None
+        if "@" not in username or role not in ("sender", "approver", "auditor", "admin"):
+            error = "メールアドレスと役割を確認してください / check the address and the role"
+        elif database.user(username) is not None:
+            error = "すでに登録されています / already exists"
+        elif any(g not in policy.sender_groups for g in groups):
+            error = "ポリシーにない部署です / not a sender group of the policy"
+        created = None
+        if error is None:
+            password = new_password()
+            database.add_user(username, hash_password(password), role, groups, actor=admin.username)
+            created = (username.lower(), password)
+        response = page(
+            request, "users.html", session, users=database.users(), created=created, error=error
+        )
+        if error:
+            response.status_code = 400
+        return response
 
     def _filters(request: Request) -> dict[str, str]:
         return {
