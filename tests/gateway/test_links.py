@@ -41,3 +41,23 @@ def test_delay_notice_carries_a_signed_cancel_link(tmp_path: Path) -> None:
     link = LinkSigner("shared-secret", "").read(url.rsplit("/", 1)[1])
     assert link is not None and (link.sekisho_id, link.purpose) == (outcome.sekisho_id, "cancel")
     assert LinkSigner("another-secret", "").read(url.rsplit("/", 1)[1]) is None
+
+
+def test_verdicts_and_scan_latency_are_counted(tmp_path: Path) -> None:
+    from prometheus_client import REGISTRY
+
+    before = REGISTRY.get_sample_value("sekisho_verdicts_total", {"action": "delay"}) or 0.0
+    scans = REGISTRY.get_sample_value("sekisho_scan_seconds_count") or 0.0
+    pipeline = Pipeline(
+        Scanner(),
+        default_policy(),
+        Database(f"sqlite:///{tmp_path / 'd.db'}"),
+        Spool(tmp_path / "spool"),
+        MaildirUpstream(tmp_path / "maildir"),
+    )
+    data = eml_bytes(
+        "資料です", {"a.zip": zip_bytes({"a.txt": b"hello"})}, charset="utf-8"
+    ).replace(b"\n", b"\r\n")
+    asyncio.run(pipeline.process("clerk@city.example.lg.jp", ["someone@example.com"], data))
+    assert REGISTRY.get_sample_value("sekisho_verdicts_total", {"action": "delay"}) == before + 1
+    assert REGISTRY.get_sample_value("sekisho_scan_seconds_count") == scans + 1

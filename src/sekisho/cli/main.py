@@ -130,6 +130,12 @@ def _scan_with_progress(
 @click.option(
     "--secret", envvar="SEKISHO_SECRET", default=None, help="The web UI's secret (signs the links)."
 )
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    help="Serve Prometheus metrics (verdicts, scan latency) on this port.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every message's verdict.")
 def gateway(
     listen: str,
@@ -141,9 +147,14 @@ def gateway(
     interval: float,
     web_url: str | None,
     secret: str | None,
+    metrics_port: int | None,
     verbose: bool,
 ) -> None:
     """Run the SMTP content filter (Postfix after-queue) and its scheduler."""
+    if metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(metrics_port, addr="127.0.0.1")
     import asyncio
     import logging
 

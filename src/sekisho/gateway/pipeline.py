@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sekisho.actions import headers, notices, rewrite
 from sekisho.actions.links import LinkSigner
+from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
 from sekisho.scan import FileReport, Scanner
@@ -63,6 +65,7 @@ class Pipeline:
 
     async def process(self, mail_from: str, recipients: list[str], data: bytes) -> Outcome:
         sekisho_id = sekisho_id_for(mail_from, recipients, data)
+        started = time.perf_counter()
         if len(data) <= INLINE_SCAN_BYTES:
             # A plain message scans in about a millisecond: a thread hop would cost more.
             report: FileReport = self.scanner.scan_bytes(data, "message.eml", summary=True)
@@ -70,6 +73,7 @@ class Pipeline:
             loop = asyncio.get_running_loop()
             scan = partial(self.scanner.scan_bytes, data, "message.eml", summary=True)
             report = await loop.run_in_executor(self.executor, scan)
+        SCAN_SECONDS.observe(time.perf_counter() - started)
         head = rewrite.headers_of(data)
         facts = facts_from_report(
             report,
@@ -80,6 +84,7 @@ class Pipeline:
             attachments=_attachments(report),
         )
         verdict = evaluate(self.policy, facts)
+        VERDICTS.labels(action=verdict.action).inc()
         log.info(
             "%s from=%s rcpts=%d verdict=%s records=%d",
             sekisho_id,

@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from prometheus_client import CollectorRegistry, Gauge, generate_latest
+from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
 
 from sekisho.actions.links import LinkSigner
 from sekisho.errors import DecisionError
@@ -136,7 +136,10 @@ def create_app(
             "expired",
         ):
             gauge.labels(state=state).set(counts.get(state, 0))
-        return Response(generate_latest(registry), media_type="text/plain; version=0.0.4")
+        # In `sekisho run` the gateway shares this process: its counters (verdicts, scan
+        # latency) are in the default registry.
+        body = generate_latest(registry) + generate_latest(REGISTRY)
+        return Response(body, media_type="text/plain; version=0.0.4")
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "") -> HTMLResponse:
