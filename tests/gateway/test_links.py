@@ -61,3 +61,33 @@ def test_verdicts_and_scan_latency_are_counted(tmp_path: Path) -> None:
     asyncio.run(pipeline.process("clerk@city.example.lg.jp", ["someone@example.com"], data))
     assert REGISTRY.get_sample_value("sekisho_verdicts_total", {"action": "delay"}) == before + 1
     assert REGISTRY.get_sample_value("sekisho_scan_seconds_count") == scans + 1
+
+
+def test_every_relayed_message_reaches_the_audit_log_with_the_chain_intact(tmp_path: Path) -> None:
+    from sekisho.store.audit import verify
+
+    database = Database(f"sqlite:///{tmp_path / 'd.db'}")
+    pipeline = Pipeline(
+        Scanner(),
+        default_policy(),
+        database,
+        Spool(tmp_path / "spool"),
+        MaildirUpstream(tmp_path / "maildir"),
+    )
+
+    async def run() -> list[str]:
+        ids = []
+        for number in range(5):
+            data = eml_bytes(f"会議のお知らせ {number}", charset="utf-8").replace(b"\n", b"\r\n")
+            outcome = await pipeline.process(
+                "clerk@city.example.lg.jp", ["colleague@city.example.lg.jp"], data
+            )
+            ids.append(outcome.sekisho_id)
+        await pipeline.audit.flush()
+        return ids
+
+    ids = asyncio.run(run())
+    events = database.events(action="message.relayed")
+    assert sorted(e.sekisho_id for e in events) == sorted(ids)
+    assert events[0].detail["verdict"].startswith("deliver")
+    assert verify(database) == []

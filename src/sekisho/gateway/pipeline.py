@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sekisho.actions import headers, notices, rewrite
 from sekisho.actions.links import LinkSigner
+from sekisho.gateway.auditlog import BatchedAudit
 from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
@@ -62,6 +63,10 @@ class Pipeline:
     notices_to: Upstream | None = None  # defaults to the upstream
     links: LinkSigner | None = None  # signed links to the web UI in notices
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
+    audit: BatchedAudit = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.audit = BatchedAudit(lambda events: self._io(self.database.audit_many, events))
 
     async def process(self, mail_from: str, recipients: list[str], data: bytes) -> Outcome:
         sekisho_id = sekisho_id_for(mail_from, recipients, data)
@@ -104,14 +109,19 @@ class Pipeline:
             sekisho_id, rewrite.subject(head), facts, verdict, cancel_url
         )
         action = verdict.action
-        if action == "deliver":
-            await self.upstream.send(mail_from, recipients, stamped)
-            return Outcome(f"250 2.0.0 Ok: relayed as {sekisho_id}", action, sekisho_id)
-        if action == "encrypt":
-            await self.send_encrypted(sekisho_id, mail_from, recipients, stamped, context)
-            return Outcome(
-                f"250 2.0.0 Ok: encrypted and relayed as {sekisho_id}", action, sekisho_id
-            )
+        if action in ("deliver", "encrypt"):
+            if action == "deliver":
+                await self.upstream.send(mail_from, recipients, stamped)
+            else:
+                await self.send_encrypted(sekisho_id, mail_from, recipients, stamped, context)
+            done = "relayed" if action == "deliver" else "encrypted"
+            detail = {
+                "verdict": verdict.header,
+                "records": facts.records,
+                "entities": facts.entities,
+            }
+            self.audit.record("gateway", f"message.{done}", sekisho_id, detail)
+            return Outcome(f"250 2.0.0 Ok: {done} as {sekisho_id}", action, sekisho_id)
         state = {"hold": "held", "delay": "delayed", "reject": "rejected"}[action]
         stored = await self._store(
             sekisho_id, state, mail_from, recipients, stamped, facts, verdict

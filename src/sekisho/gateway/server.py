@@ -109,4 +109,5 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
         scheduler.cancel()
         server.close()
         await server.wait_closed()
+        await pipeline.audit.flush()
         pipeline.executor.shutdown(wait=False)

@@ -11,7 +11,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import create_engine, event, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -271,6 +271,31 @@ class Database:
                     AuditEvent.at < datetime.fromisoformat(filters["until"]) + timedelta(days=1)
                 )
             return list(session.scalars(query.limit(5000)))
+
+    def audit_many(self, events: list[tuple[str, str, str | None, dict]]) -> None:
+        """Many events in one statement and one commit; the chain computed in one pass."""
+        if not events:
+            return
+        with self.session() as session:
+            last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+            previous = last or GENESIS
+            rows = []
+            for actor, action, sekisho_id, detail in events:
+                at = utcnow()
+                digest = event_hash(previous, at, actor, action, sekisho_id, detail)
+                rows.append(
+                    {
+                        "at": at,
+                        "actor": actor,
+                        "action": action,
+                        "sekisho_id": sekisho_id,
+                        "detail": detail,
+                        "prev_hash": previous,
+                        "hash": digest,
+                    }
+                )
+                previous = digest
+            session.execute(insert(AuditEvent), rows)
 
     def audit(
         self, actor: str, action: str, sekisho_id: str | None = None, detail: dict | None = None
