@@ -275,3 +275,44 @@ def test_an_admin_adds_an_approver_and_others_cannot(site) -> None:  # type: ign
         data={**form, "username": "x@city.example.lg.jp", "departments": "存在しない課"},
     )
     assert bad.status_code == 400
+
+
+def test_an_admin_uploads_a_policy_after_lint(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from sekisho.gateway.pipeline import Pipeline
+    from sekisho.gateway.scheduler import run_once
+    from sekisho.gateway.upstream import MaildirUpstream
+    from sekisho.policy import default_policy
+    from sekisho.scan import Scanner
+
+    client, database = site
+    database.add_user("admin@city.example.lg.jp", hash_password(PASSWORD), "admin")
+    csrf = login(client, "admin@city.example.lg.jp")
+    broken = client.post(
+        "/admin/policy", data={"text": "rules:\n  - name: x\n    action: explode\n", "csrf": csrf}
+    )
+    assert (
+        broken.status_code == 400
+        and "line 3: rule &#39;x&#39;: action must be one of" in broken.text
+    )
+    assert database.latest_policy() is None
+    good = (Path(__file__).resolve().parents[2] / "examples" / "policy.yaml").read_text(
+        encoding="utf-8"
+    )
+    good = good.replace("records_min: 1000", "records_min: 5")
+    assert client.post("/admin/policy", data={"text": good, "csrf": csrf}).status_code == 200
+    (event,) = database.events(action="policy.changed")
+    assert event.actor == "admin@city.example.lg.jp" and event.detail["version"] == 1
+    # The web uses it at once: small1 (3 people) still needs one approver, held1 two.
+    assert "1 / 1" not in client.get("/messages/held1").text
+    # The gateway switches at its next scheduler pass.
+    pipeline = Pipeline(
+        Scanner(),
+        default_policy(),
+        database,
+        Spool(tmp_path / "s2"),
+        MaildirUpstream(tmp_path / "m2"),
+    )
+    asyncio.run(run_once(pipeline))
+    assert pipeline.policy_version == 1 and pipeline.policy.two_person_records_min == 5

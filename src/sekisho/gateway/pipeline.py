@@ -64,6 +64,19 @@ class Pipeline:
     links: LinkSigner | None = None  # signed links to the web UI in notices
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
     audit: BatchedAudit = field(init=False)
+    policy_version: int | None = None  # the uploaded policy in force (None: the start-up one)
+
+    def reload_policy(self) -> bool:
+        """Take the newest policy uploaded from the web UI, if there is a newer one."""
+        from sekisho.policy import parse_policy
+
+        latest = self.database.latest_policy()
+        if latest is None or latest.id == self.policy_version:
+            return False
+        self.policy = parse_policy(latest.text)  # linted on upload
+        self.policy_version = latest.id
+        log.warning("policy version %d in force (uploaded by %s)", latest.id, latest.uploaded_by)
+        return True
 
     def __post_init__(self) -> None:
         self.audit = BatchedAudit(lambda events: self._io(self.database.audit_many, events))

@@ -36,6 +36,7 @@ def _context(record: MessageRecord, subject: str = "") -> notices.NoticeContext:
 
 async def run_once(pipeline: Pipeline) -> int:
     """One pass; the number of messages it moved."""
+    await pipeline._io(pipeline.reload_policy)
     now = utcnow()
     moved = 0
     for record in await pipeline._io(pipeline.database.due, now):

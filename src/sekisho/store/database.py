@@ -3,6 +3,7 @@ and the operations the gateway and the web need, each in its own short transacti
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from sekisho.errors import DecisionError
 from sekisho.store.audit import GENESIS, event_hash
-from sekisho.store.models import AuditEvent, MessageRecord, User
+from sekisho.store.models import AuditEvent, MessageRecord, PolicyVersion, User
 
 
 def utcnow() -> datetime:
@@ -247,6 +248,22 @@ class Database:
                 "departments": list(departments or []),
             }
             self._audit(session, actor, "user.added", None, detail)
+
+    def save_policy(self, text: str, actor: str) -> int:
+        """Store an uploaded policy (already linted by the caller) and audit the change."""
+        with self.session() as session:
+            version = PolicyVersion(text=text, uploaded_by=actor, uploaded_at=utcnow())
+            session.add(version)
+            session.flush()
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            self._audit(
+                session, actor, "policy.changed", None, {"version": version.id, "sha256": digest}
+            )
+            return version.id
+
+    def latest_policy(self) -> PolicyVersion | None:
+        with self.session() as session:
+            return session.scalar(select(PolicyVersion).order_by(PolicyVersion.id.desc()).limit(1))
 
     def users(self) -> list[User]:
         with self.session() as session:

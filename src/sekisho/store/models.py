@@ -76,3 +76,15 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     departments: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PolicyVersion(Base):
+    """A policy file uploaded by an admin; the newest one is in force for the gateway and
+    the web (a file given on the command line is used until the first upload)."""
+
+    __tablename__ = "policies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(256))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)

@@ -19,7 +19,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_lates
 
 from sekisho.actions.links import LinkSigner
 from sekisho.errors import DecisionError
-from sekisho.policy import Policy, default_policy
+from sekisho.policy import Policy, default_policy, lint, parse_policy
 from sekisho.store import Database, Spool, User
 from sekisho.web.security import (
     SECURITY_HEADERS,
@@ -47,10 +47,19 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="Sekisho", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+    start_policy = policy or default_policy()
+    in_force: dict[str, Any] = {"version": None, "policy": start_policy}
+
+    def current_policy() -> Policy:
+        """The newest uploaded policy (parsed once per version), else the start-up one."""
+        latest = database.latest_policy()
+        if latest is not None and latest.id != in_force["version"]:
+            in_force["version"], in_force["policy"] = latest.id, parse_policy(latest.text)
+        return in_force["policy"]
+
     sessions = Sessions(secret)
     links = LinkSigner(secret, "")
     limiter = LoginLimiter()
-    policy = policy or default_policy()
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
@@ -96,8 +105,8 @@ def create_app(
     def message_page(
         request: Request, session: Session, user: User, record: Any, error: str | None
     ) -> HTMLResponse:
-        classes = [(r, policy.recipient_class(r)) for r in record.rcpt_to]
-        required = policy.approvals_required(record.records, record.entities)
+        classes = [(r, current_policy().recipient_class(r)) for r in record.rcpt_to]
+        required = current_policy().approvals_required(record.records, record.entities)
         return page(
             request,
             "message.html",
@@ -239,7 +248,7 @@ def create_app(
         """An approver limited to departments (policy sender groups) sees and decides only
         their mail; one without departments, all of it."""
         return not user.departments or any(
-            policy.sender_in_group(sender, d) for d in user.departments
+            current_policy().sender_in_group(sender, d) for d in user.departments
         )
 
     @app.get("/messages/{sekisho_id}", response_class=HTMLResponse)
@@ -272,7 +281,9 @@ def create_app(
             raise HTTPException(
                 status_code=403, detail="担当外の部署のメールです / not your departments' mail"
             )
-        required = policy.approvals_required(record.records, record.entities) if record else 1
+        required = (
+            current_policy().approvals_required(record.records, record.entities) if record else 1
+        )
         try:
             database.decide(
                 sekisho_id, approve=approve, actor=user.username, comment=comment, required=required
@@ -337,7 +348,7 @@ def create_app(
             error = "メールアドレスと役割を確認してください / check the address and the role"
         elif database.user(username) is not None:
             error = "すでに登録されています / already exists"
-        elif any(g not in policy.sender_groups for g in groups):
+        elif any(g not in current_policy().sender_groups for g in groups):
             error = "ポリシーにない部署です / not a sender group of the policy"
         created = None
         if error is None:
@@ -348,6 +359,39 @@ def create_app(
             request, "users.html", session, users=database.users(), created=created, error=error
         )
         if error:
+            response.status_code = 400
+        return response
+
+    @app.get("/admin/policy", response_class=HTMLResponse)
+    def policy_page(request: Request) -> HTMLResponse:
+        _, session = require(request, {"admin"})
+        latest = database.latest_policy()
+        return page(
+            request,
+            "policy.html",
+            session,
+            latest=latest,
+            text=latest.text if latest else "",
+            errors=[],
+            saved=None,
+        )
+
+    @app.post("/admin/policy", response_class=HTMLResponse)
+    def upload_policy(request: Request, text: str = Form(""), csrf: str = Form("")) -> HTMLResponse:
+        admin, session = require(request, {"admin"})
+        check_csrf(session, csrf)
+        errors = lint(text)
+        saved = None if errors else database.save_policy(text, admin.username)
+        response = page(
+            request,
+            "policy.html",
+            session,
+            latest=database.latest_policy(),
+            text=text,
+            errors=errors,
+            saved=saved,
+        )
+        if errors:
             response.status_code = 400
         return response
 
