@@ -68,6 +68,14 @@ def test_the_incident_is_held_and_reaches_nobody(gateway: RunningGateway, tmp_pa
     (record,) = database.messages("held")
     assert record.records == 300 and record.then == "encrypt"
     assert (gateway.config.spool_dir / record.spool_name).exists()
+    # The queue's view of it: subject and attachment, nothing of the residents.
+    assert record.subject_masked == "認定者一覧の送付"
+    assert record.attachments == [
+        {"name": "認定者一覧.xlsx", "kind": "xlsx", "size": len(workbook)}
+    ]
+    (event,) = database.events(action="message.held")
+    assert event.detail["domains"] == sorted({c.rpartition("@")[2] for c in CENTRES})
+    assert event.detail["sender"] == CLERK
 
 
 def test_approved_hold_leaves_encrypted_with_password_to_sender(gateway: RunningGateway) -> None:

@@ -58,7 +58,10 @@ def site(tmp_path: Path) -> tuple[TestClient, Database]:
     spool = Spool(tmp_path / "spool")
     for name, role in ((CLERK, "sender"), (CISO, "approver"), (AUDITOR, "auditor")):
         database.add_user(name, hash_password(PASSWORD), role)
-    database.add_message(_record("held1"))
+    held = _record("held1")
+    held.subject_masked = "認定者一覧の送付（山田 **様）"
+    held.attachments = [{"name": "認定者一覧.xlsx", "kind": "xlsx", "size": 1_234_567}]
+    database.add_message(held)
     spool.write("held1.eml", "Subject: 認定者一覧\r\n\r\n山田 太郎 090-1234-5678\r\n".encode())
     database.add_message(_record("delay1", "delayed"))
     database.add_message(_record("small1", records=3))  # one approver is enough
@@ -82,9 +85,11 @@ def test_the_queue_shows_the_incident_and_its_people(site) -> None:  # type: ign
     login(client, CISO)
     page = client.get("/queue")
     assert page.status_code == 200 and "7,203人" in page.text
+    assert "認定者一覧の送付（山田 **様）" in page.text
     detail = client.get("/messages/held1")
     assert "外部 external" in detail.text and "委託先 partner" in detail.text
     assert "山田 **" in detail.text and "090-1234-5678" not in detail.text  # masked only
+    assert "認定者一覧.xlsx (xlsx, 1,234,567 bytes)" in detail.text
 
 
 def test_approve_needs_a_comment_and_a_csrf_token(site) -> None:  # type: ignore[no-untyped-def]
@@ -316,3 +321,22 @@ def test_an_admin_uploads_a_policy_after_lint(site, tmp_path: Path) -> None:  # 
     )
     asyncio.run(run_once(pipeline))
     assert pipeline.policy_version == 1 and pipeline.policy.two_person_records_min == 5
+
+
+def test_audit_log_by_sender_and_recipient_domain(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    other = _record("other1", sender="tax@city.example.lg.jp")
+    other.rcpt_to = ["office@tax-partner.example.jp"]
+    database.add_message(other)
+    assert {e.sekisho_id for e in database.events(domain="care.example.jp")} == {
+        "held1",
+        "delay1",
+        "small1",
+    }
+    assert [e.sekisho_id for e in database.events(sender="TAX@city")] == ["other1"]
+    login(client, AUDITOR)
+    page = client.get("/audit", params={"domain": "tax-partner.example.jp"})
+    assert "other1" in page.text and "held1" not in page.text
+    export = client.get("/audit.csv", params={"sender": CLERK, "action": "message"})
+    body = export.content.decode("utf-8-sig")
+    assert "held1" in body and "other1" not in body

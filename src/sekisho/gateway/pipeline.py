@@ -23,12 +23,14 @@ from sqlalchemy.exc import IntegrityError
 
 from sekisho.actions import headers, notices, rewrite
 from sekisho.actions.links import LinkSigner
+from sekisho.detect.redact import redact
 from sekisho.gateway.auditlog import BatchedAudit
 from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
 from sekisho.scan import FileReport, Scanner
 from sekisho.store import Database, MessageRecord, Spool, utcnow
+from sekisho.store.database import recipient_domains
 
 log = logging.getLogger("sekisho.gateway")
 
@@ -129,6 +131,8 @@ class Pipeline:
                 await self.send_encrypted(sekisho_id, mail_from, recipients, stamped, context)
             done = "relayed" if action == "deliver" else "encrypted"
             detail = {
+                "sender": mail_from,
+                "domains": recipient_domains(recipients),
                 "verdict": verdict.header,
                 "records": facts.records,
                 "entities": facts.entities,
@@ -214,6 +218,12 @@ class Pipeline:
         existing = await self._io(self.database.get, sekisho_id)
         if existing is not None:
             return existing.state
+        detector = self.scanner.detector
+        record.subject_masked = redact(detector, rewrite.subject(data))[:500]
+        record.attachments = [
+            {"name": redact(detector, a.name), "kind": a.kind, "size": a.size}
+            for a in facts.attachments
+        ]
         await self._io(self.spool.write, record.spool_name, data)
         try:
             await self._io(self.database.add_message, record)

@@ -12,13 +12,30 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event, insert, select
+from sqlalchemy import String, cast, create_engine, event, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from sekisho.errors import DecisionError
 from sekisho.store.audit import GENESIS, event_hash
 from sekisho.store.models import AuditEvent, MessageRecord, PolicyVersion, User
+
+
+def recipient_domains(recipients: list[str]) -> list[str]:
+    """The domains mail went to: what an auditor searches by ("everything to the care centre")."""
+    return sorted({r.rpartition("@")[2].lower() for r in recipients})
+
+
+def message_detail(record: MessageRecord) -> dict:
+    """What the audit log says of a message: sender, recipient domains, rule, counts — no
+    values (the sender's and recipients' addresses are the mail's envelope, not residents')."""
+    return {
+        "sender": record.mail_from,
+        "domains": recipient_domains(record.rcpt_to),
+        "verdict": record.verdict_header,
+        "records": record.records,
+        "entities": record.entities,
+    }
 
 
 def utcnow() -> datetime:
@@ -64,11 +81,7 @@ class Database:
         with self.session() as session:
             session.add(record)
             self._audit(
-                session,
-                actor,
-                f"message.{record.state}",
-                record.sekisho_id,
-                {"rule": record.rule, "records": record.records, "entities": record.entities},
+                session, actor, f"message.{record.state}", record.sekisho_id, message_detail(record)
             )
 
     def get(self, sekisho_id: str) -> MessageRecord | None:
@@ -274,13 +287,17 @@ class Database:
             return session.scalar(select(User).where(User.username == username.lower()))
 
     def events(self, **filters: str) -> list[AuditEvent]:
-        """Audit events, newest first, filtered by actor, action, sekisho_id (substring) and
-        the date range ``since`` / ``until`` (ISO dates)."""
+        """Audit events, newest first, filtered by actor, action, sekisho_id, the message's
+        sender and a recipient domain (substrings) and the date range ``since`` / ``until``."""
         with self.session() as session:
             query = select(AuditEvent).order_by(AuditEvent.id.desc())
             for name in ("actor", "action", "sekisho_id"):
                 if filters.get(name):
                     query = query.where(getattr(AuditEvent, name).contains(filters[name]))
+            detail = cast(AuditEvent.detail, String)
+            for name, key in (("sender", '"sender"'), ("domain", '"domains"')):
+                if filters.get(name):  # JSON text: the key present and the value in it
+                    query = query.where(detail.contains(key), detail.icontains(filters[name]))
             if filters.get("since"):
                 query = query.where(AuditEvent.at >= datetime.fromisoformat(filters["since"]))
             if filters.get("until"):

@@ -47,6 +47,10 @@ class MessageRecord(Base):
     notice_sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     # [{"by", "at", "comment"}]: approvals given so far (two-person approval needs two)
     approvals: Mapped[list] = mapped_column(JSON, default=list)
+    # Subject and attachment names with any personal data in them masked (the queue shows
+    # them; the original is only in the spool).
+    subject_masked: Mapped[str] = mapped_column(String(512), default="")
+    attachments: Mapped[list] = mapped_column(JSON, default=list)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 

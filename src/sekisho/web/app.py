@@ -398,7 +398,7 @@ def create_app(
     def _filters(request: Request) -> dict[str, str]:
         return {
             k: request.query_params.get(k, "")
-            for k in ("actor", "action", "sekisho_id", "since", "until")
+            for k in ("actor", "action", "sekisho_id", "sender", "domain", "since", "until")
         }
 
     @app.get("/audit", response_class=HTMLResponse)
