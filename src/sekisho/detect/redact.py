@@ -8,10 +8,14 @@ from sekisho.detect.normalize import normalize
 
 
 def redact(detector: Detector, text: str) -> str:
-    """``text`` (NFKC-normalised) with each finding replaced by its masked excerpt."""
+    """``text`` with each finding replaced by its masked excerpt (NFKC-normalised where
+    anything was found: the finding's offsets are in the normalised text)."""
     norm = normalize(text).text
+    hits = detector.hits(norm, "")
+    if not hits:  # shown as the sender wrote it (full-width brackets and all)
+        return text
     out, position = [], 0
-    for hit in detector.hits(norm, ""):
+    for hit in hits:
         start, end = hit.candidate.start, hit.candidate.end
         out.append(norm[position:start])
         out.append(hit.recognizer.mask(hit.candidate.value))
