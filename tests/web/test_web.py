@@ -340,3 +340,35 @@ def test_audit_log_by_sender_and_recipient_domain(site) -> None:  # type: ignore
     export = client.get("/audit.csv", params={"sender": CLERK, "action": "message"})
     body = export.content.decode("utf-8-sig")
     assert "held1" in body and "other1" not in body
+
+
+def test_an_admin_changes_a_role_resets_a_password_and_disables_an_account(site) -> None:  # type: ignore[no-untyped-def]
+    client, database = site
+    admin = "admin@city.example.lg.jp"
+    database.add_user(admin, hash_password(PASSWORD), "admin")
+    clerk = TestClient(client.app)
+    login(clerk, CLERK)
+    assert clerk.get("/mine").status_code == 200
+    csrf = login(client, admin)
+
+    def change(**form: str):  # type: ignore[no-untyped-def]
+        return client.post("/admin/users/change", data={"csrf": csrf, **form})
+
+    assert change(username=CLERK, change="role", role="approver").status_code == 200
+    assert database.user(CLERK).role == "approver"
+    reset = change(username=CLERK, change="password")
+    password = re.search(r"shown only here\):</span> <strong>([^<]+)</strong>", reset.text).group(1)  # type: ignore[union-attr]
+    assert password != PASSWORD and len(password) >= 12
+    assert client.post("/login", data={"username": CLERK, "password": PASSWORD}).status_code == 401
+    assert change(username=CLERK, change="disable").status_code == 200
+    # Disabling ends the session already open and refuses the new password.
+    assert clerk.get("/mine", follow_redirects=False).status_code == 303
+    refused = TestClient(client.app).post("/login", data={"username": CLERK, "password": password})
+    assert refused.status_code == 401
+    assert change(username=admin, change="disable").status_code == 400  # not oneself
+    assert change(username=CLERK, change="role", role="root").status_code == 400
+    details = [e.detail for e in database.events(action="user.changed", actor=admin)]
+    assert {"username": CLERK, "disabled": True} in details
+    assert {"username": CLERK, "password": "reset"} in details
+    assert {"username": CLERK, "role": ["sender", "approver"]} in details
+    assert all("hash" not in str(d) for d in details)

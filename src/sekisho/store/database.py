@@ -262,6 +262,34 @@ class Database:
             }
             self._audit(session, actor, "user.added", None, detail)
 
+    def change_user(
+        self,
+        username: str,
+        actor: str,
+        *,
+        role: str | None = None,
+        disabled: bool | None = None,
+        password_hash: str | None = None,
+    ) -> None:
+        """Change an account's role, disable or enable it, or set a new password; audited
+        as ``user.changed`` with what changed (never the hash)."""
+        with self.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                raise KeyError(username)
+            detail: dict = {"username": user.username}
+            if role is not None and role != user.role:
+                detail["role"] = [user.role, role]
+                user.role = role
+            if disabled is not None and disabled != user.disabled:
+                detail["disabled"] = disabled
+                user.disabled = disabled
+            if password_hash is not None:
+                detail["password"] = "reset"
+                user.password_hash = password_hash
+            if len(detail) > 1:
+                self._audit(session, actor, "user.changed", None, detail)
+
     def save_policy(self, text: str, actor: str) -> int:
         """Store an uploaded policy (already linted by the caller) and audit the change."""
         with self.session() as session:

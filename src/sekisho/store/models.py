@@ -80,6 +80,8 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     departments: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    # Disabled rather than deleted: the audit log keeps naming who did what.
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PolicyVersion(Base):

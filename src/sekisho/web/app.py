@@ -35,6 +35,7 @@ from sekisho.web.security import (
 
 APPROVERS = {"approver", "admin"}
 AUDITORS = {"auditor", "admin", "approver"}
+ROLES = ("sender", "approver", "auditor", "admin")
 
 
 def _safe_next(target: str) -> str:
@@ -70,7 +71,7 @@ def create_app(
     def current(request: Request) -> tuple[User, Session]:
         session = sessions.read(request.cookies.get(SESSION_COOKIE))
         user = database.user(session.username) if session else None
-        if session is None or user is None:
+        if session is None or user is None or user.disabled:  # disabling ends every session
             raise HTTPException(status_code=303, headers={"Location": "/login"})
         return user, session
 
@@ -170,7 +171,7 @@ def create_app(
             response.status_code = 429
             return response
         user = database.user(username)
-        if user is None or not check_password(user.password_hash, password):
+        if user is None or user.disabled or not check_password(user.password_hash, password):
             limiter.failed(*keys)
             database.audit(username.lower(), "login.failed", None, {"client": client})
             response = page(
@@ -325,12 +326,24 @@ def create_app(
             raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
         return RedirectResponse("/mine", status_code=303)
 
+    def users_page(
+        request: Request,
+        session: Session,
+        created: tuple[str, str] | None = None,
+        error: str | None = None,
+    ) -> HTMLResponse:
+        """The accounts, with a one-time password to show once or an error (then 400)."""
+        response = page(
+            request, "users.html", session, users=database.users(), created=created, error=error
+        )
+        if error:
+            response.status_code = 400
+        return response
+
     @app.get("/admin/users", response_class=HTMLResponse)
     def users(request: Request) -> HTMLResponse:
         _, session = require(request, {"admin"})
-        return page(
-            request, "users.html", session, users=database.users(), created=None, error=None
-        )
+        return users_page(request, session)
 
     @app.post("/admin/users", response_class=HTMLResponse)
     def add_user(
@@ -344,7 +357,7 @@ def create_app(
         check_csrf(session, csrf)
         groups = [d.strip() for d in departments.split(",") if d.strip()]
         error = None
-        if "@" not in username or role not in ("sender", "approver", "auditor", "admin"):
+        if "@" not in username or role not in ROLES:
             error = "メールアドレスと役割を確認してください / check the address and the role"
         elif database.user(username) is not None:
             error = "すでに登録されています / already exists"
@@ -355,12 +368,40 @@ def create_app(
             password = new_password()
             database.add_user(username, hash_password(password), role, groups, actor=admin.username)
             created = (username.lower(), password)
-        response = page(
-            request, "users.html", session, users=database.users(), created=created, error=error
-        )
-        if error:
-            response.status_code = 400
-        return response
+        return users_page(request, session, created, error)
+
+    @app.post("/admin/users/change", response_class=HTMLResponse)
+    def change_user(
+        request: Request,
+        username: str = Form(""),
+        role: str = Form(""),
+        change: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        """One account: new role, disable/enable, or a new one-time password (shown once)."""
+        admin, session = require(request, {"admin"})
+        check_csrf(session, csrf)
+        target, error, created = database.user(username), None, None
+        if target is None or change not in ("role", "disable", "enable", "password"):
+            error = "利用者または操作が不正です / unknown user or change"
+        elif change == "role" and role not in ROLES:
+            error = "役割を確認してください / check the role"
+        elif target.username == admin.username and change in ("role", "disable"):
+            error = "自分自身の役割変更・無効化はできません / not on your own account"
+        elif change == "password":
+            password = new_password()
+            database.change_user(
+                target.username, admin.username, password_hash=hash_password(password)
+            )
+            created = (target.username, password)
+        else:
+            database.change_user(
+                target.username,
+                admin.username,
+                role=role if change == "role" else None,
+                disabled={"disable": True, "enable": False}.get(change),
+            )
+        return users_page(request, session, created, error)
 
     @app.get("/admin/policy", response_class=HTMLResponse)
     def policy_page(request: Request) -> HTMLResponse:
