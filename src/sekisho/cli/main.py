@@ -16,6 +16,34 @@ from sekisho.cli.render import render_file, render_summary
 from sekisho.errors import ScanInputError
 from sekisho.scan import Scanner, ScanReport, count_files
 
+# Options the gateway, the web UI and the admin commands share: they must point at the
+# same database and spool to see the same messages.
+DB_OPTION = click.option(
+    "--db",
+    "database_url",
+    default="sqlite:///sekisho.db",
+    show_default=True,
+    help="SQLAlchemy database URL (shared by the gateway and the web UI).",
+)
+SPOOL_OPTION = click.option(
+    "--spool",
+    "spool_dir",
+    default="spool",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Quarantine directory (shared by the gateway and the web UI).",
+)
+
+
+def policy_option(help_text: str):  # type: ignore[no-untyped-def]
+    """``--policy FILE``, with what the command uses it for."""
+    return click.option(
+        "--policy",
+        "policy_path",
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sekisho")
@@ -100,27 +128,9 @@ def _scan_with_progress(
     default=None,
     help="maildir:DIR instead of an upstream MTA (demos, tests).",
 )
-@click.option(
-    "--db",
-    "database_url",
-    default="sqlite:///sekisho.db",
-    show_default=True,
-    help="SQLAlchemy database URL.",
-)
-@click.option(
-    "--spool",
-    "spool_dir",
-    default="spool",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Quarantine directory.",
-)
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Policy file (default: the embedded default).",
-)
+@DB_OPTION
+@SPOOL_OPTION
+@policy_option("Policy file (default: the embedded default).")
 @click.option(
     "--interval", default=5.0, show_default=True, help="Seconds between scheduler passes."
 )
@@ -193,13 +203,7 @@ def audit() -> None:
 
 
 @audit.command("verify")
-@click.option(
-    "--db",
-    "database_url",
-    default="sqlite:///sekisho.db",
-    show_default=True,
-    help="SQLAlchemy database URL.",
-)
+@DB_OPTION
 def audit_verify(database_url: str) -> None:
     """Check the audit log's hash chain: a changed or deleted event is reported."""
     from sekisho.store import Database
@@ -218,27 +222,9 @@ def audit_verify(database_url: str) -> None:
 @click.option(
     "--listen", default="127.0.0.1:8025", show_default=True, help="Where the web UI listens."
 )
-@click.option(
-    "--db",
-    "database_url",
-    default="sqlite:///sekisho.db",
-    show_default=True,
-    help="SQLAlchemy database URL (the gateway's).",
-)
-@click.option(
-    "--spool",
-    "spool_dir",
-    default="spool",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="The gateway's quarantine.",
-)
-@click.option(
-    "--policy",
-    "policy_path",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Policy file (for recipient classes).",
-)
+@DB_OPTION
+@SPOOL_OPTION
+@policy_option("Policy file (for recipient classes).")
 @click.option(
     "--secret",
     envvar="SEKISHO_SECRET",
@@ -278,7 +264,7 @@ def user() -> None:
 @click.option(
     "--role", type=click.Choice(["sender", "approver", "auditor", "admin"]), required=True
 )
-@click.option("--db", "database_url", default="sqlite:///sekisho.db", show_default=True)
+@DB_OPTION
 @click.option("--password", default=None, help="Default: a generated one, printed once.")
 @click.option(
     "--department",
@@ -322,9 +308,7 @@ def user_add(
     default=None,
     help="HOST:PORT of the MTA's re-injection port (default: a Maildir under --home).",
 )
-@click.option(
-    "--policy", "policy_path", type=click.Path(exists=True, dir_okay=False, path_type=Path)
-)
+@policy_option("Policy file (default: the embedded default; an admin can upload newer ones).")
 def run_all(
     home: Path, smtp: str, http: str, upstream: str | None, policy_path: Path | None
 ) -> None:
