@@ -335,29 +335,10 @@ class Database:
             return list(session.scalars(query.limit(5000)))
 
     def audit_many(self, events: list[tuple[str, str, str | None, dict]]) -> None:
-        """Many events in one statement and one commit; the chain computed in one pass."""
-        if not events:
-            return
-        with self.session() as session:
-            last = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-            previous = last or GENESIS
-            rows = []
-            for actor, action, sekisho_id, detail in events:
-                at = utcnow()
-                digest = event_hash(previous, at, actor, action, sekisho_id, detail)
-                rows.append(
-                    {
-                        "at": at,
-                        "actor": actor,
-                        "action": action,
-                        "sekisho_id": sekisho_id,
-                        "detail": detail,
-                        "prev_hash": previous,
-                        "hash": digest,
-                    }
-                )
-                previous = digest
-            session.execute(insert(AuditEvent), rows)
+        """Many events in one statement and one commit (the gateway's batches)."""
+        if events:
+            with self.session() as session:
+                self._append(session, events)
 
     def audit(
         self, actor: str, action: str, sekisho_id: str | None = None, detail: dict | None = None
@@ -365,23 +346,33 @@ class Database:
         with self.session() as session:
             self._audit(session, actor, action, sekisho_id, detail or {})
 
-    @staticmethod
+    @classmethod
     def _audit(
-        session: Session, actor: str, action: str, sekisho_id: str | None, detail: dict
+        cls, session: Session, actor: str, action: str, sekisho_id: str | None, detail: dict
     ) -> None:
-        """Append an event chained to the previous one by hash (tampering breaks the chain)."""
-        last = session.scalar(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1))
-        prev_hash = last.hash if last is not None else GENESIS
-        at = utcnow()
-        digest = event_hash(prev_hash, at, actor, action, sekisho_id, detail)
-        session.add(
-            AuditEvent(
-                at=at,
-                actor=actor,
-                action=action,
-                sekisho_id=sekisho_id,
-                detail=detail,
-                prev_hash=prev_hash,
-                hash=digest,
+        """One event, in the caller's transaction (it commits or rolls back with the change
+        it records)."""
+        cls._append(session, [(actor, action, sekisho_id, detail)])
+
+    @staticmethod
+    def _append(session: Session, events: list[tuple[str, str, str | None, dict]]) -> None:
+        """Append events chained by hash to the last one (tampering breaks the chain)."""
+        previous = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+        previous = previous or GENESIS
+        rows = []
+        for actor, action, sekisho_id, detail in events:
+            at = utcnow()
+            digest = event_hash(previous, at, actor, action, sekisho_id, detail)
+            rows.append(
+                {
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "sekisho_id": sekisho_id,
+                    "detail": detail,
+                    "prev_hash": previous,
+                    "hash": digest,
+                }
             )
-        )
+            previous = digest
+        session.execute(insert(AuditEvent), rows)
