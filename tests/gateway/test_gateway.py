@@ -121,6 +121,27 @@ def test_my_number_is_rejected_and_the_sender_told(gateway: RunningGateway) -> N
     assert "123456789018" not in text
 
 
+def test_personal_data_in_the_subject_is_masked_in_the_notice_and_the_queue(
+    gateway: RunningGateway,
+) -> None:
+    from email.message import EmailMessage
+
+    mail = EmailMessage()
+    mail["From"], mail["To"] = CLERK, "someone@example.com"
+    mail["Subject"] = "山田 太郎様 携帯 090-1234-5678 の件"
+    mail.set_content("氏名：山田 太郎\n携帯 090-1234-5678\n")
+    data = mail.as_bytes().replace(b"\n", b"\r\n")
+    code, reply = send(gateway.port, CLERK, ["someone@example.com"], data)
+    assert code == 250 and b"held" in reply
+    gateway.sink.wait(1)
+    ((_, rcpts, notice),) = gateway.sink.messages
+    text = _decoded(notice).decode() + _subject(notice)
+    assert rcpts == [CLERK] and "件名「山田 **様 携帯 ***-****-**78 の件」" in text
+    assert "090-1234-5678" not in text and "太郎" not in text
+    (record,) = Database(gateway.config.database_url).messages("held")
+    assert record.subject_masked == "山田 **様 携帯 ***-****-**78 の件"
+
+
 def test_encrypted_zip_is_held(gateway: RunningGateway) -> None:
     from tests.extract.builders import aes_zip
 

@@ -120,10 +120,13 @@ class Pipeline:
         cancel_url = (
             self.links.url(sekisho_id, "cancel") if self.links and verdict.action == "delay" else ""
         )
-        context = notices.NoticeContext(
-            sekisho_id, rewrite.subject(head), facts, verdict, cancel_url
-        )
         action = verdict.action
+        # Notices and the queue show the subject masked (a "山田 太郎様の件" is personal data
+        # too); relayed mail needs neither, so the hot path skips the detector pass.
+        subject = (
+            "" if action == "deliver" else redact(self.scanner.detector, rewrite.subject(head))
+        )
+        context = notices.NoticeContext(sekisho_id, subject, facts, verdict, cancel_url)
         if action in ("deliver", "encrypt"):
             if action == "deliver":
                 await self.upstream.send(mail_from, recipients, stamped)
@@ -141,7 +144,7 @@ class Pipeline:
             return Outcome(f"250 2.0.0 Ok: {done} as {sekisho_id}", action, sekisho_id)
         state = {"hold": "held", "delay": "delayed", "reject": "rejected"}[action]
         stored = await self._store(
-            sekisho_id, state, mail_from, recipients, stamped, facts, verdict
+            sekisho_id, state, mail_from, recipients, stamped, facts, verdict, subject
         )
         if stored is not None:  # the MTA retried a message already stored: not twice
             log.info("duplicate %s (already %s)", sekisho_id, stored)
@@ -186,6 +189,7 @@ class Pipeline:
         data: bytes,
         facts: MessageFacts,
         verdict: Verdict,
+        subject: str,
     ) -> str | None:
         """Spool then commit; None when stored now, the earlier state when it already was
         (the unique Sekisho ID refuses a second row, whichever gateway process tries)."""
@@ -219,7 +223,7 @@ class Pipeline:
         if existing is not None:
             return existing.state
         detector = self.scanner.detector
-        record.subject_masked = redact(detector, rewrite.subject(data))[:500]
+        record.subject_masked = subject[:500]
         record.attachments = [
             {"name": redact(detector, a.name), "kind": a.kind, "size": a.size}
             for a in facts.attachments
@@ -245,10 +249,6 @@ def _attachments(report: FileReport) -> list[Attachment]:
         for f in report.files
         if f.origin.startswith("attachment ") and ", attachment " not in f.origin
     ]
-
-
-def subject_of(data: bytes) -> str:
-    return rewrite.subject(data)
 
 
 def _mask(address: str) -> str:

@@ -8,14 +8,16 @@ import asyncio
 import logging
 
 from sekisho.actions import headers, notices
-from sekisho.gateway.pipeline import Pipeline, subject_of
+from sekisho.gateway.pipeline import Pipeline
 from sekisho.policy import MessageFacts, Reason, Verdict
 from sekisho.store import MessageRecord, utcnow
 
 log = logging.getLogger("sekisho.gateway")
 
 
-def _context(record: MessageRecord, subject: str = "") -> notices.NoticeContext:
+def _context(record: MessageRecord) -> notices.NoticeContext:
+    """What a notice says of a stored message, from its record alone (subject masked at
+    receipt; the spool is read only to send the message itself)."""
     facts = MessageFacts(
         sender=record.mail_from,
         recipients=tuple(record.rcpt_to),
@@ -31,7 +33,7 @@ def _context(record: MessageRecord, subject: str = "") -> notices.NoticeContext:
         role=record.role,
         then=record.then,
     )
-    return notices.NoticeContext(record.sekisho_id, subject, facts, verdict)
+    return notices.NoticeContext(record.sekisho_id, record.subject_masked, facts, verdict)
 
 
 async def run_once(pipeline: Pipeline) -> int:
@@ -50,7 +52,7 @@ async def run_once(pipeline: Pipeline) -> int:
                     record.mail_from,
                     list(record.rcpt_to),
                     data,
-                    _context(record, subject_of(data)),
+                    _context(record),
                 )
             else:
                 await pipeline.upstream.send(record.mail_from, list(record.rcpt_to), data)
@@ -71,13 +73,11 @@ async def run_once(pipeline: Pipeline) -> int:
         if await pipeline._io(
             pipeline.database.transition, record.sekisho_id, {"held"}, "expired", "scheduler"
         ):
-            data = await pipeline._io(pipeline.spool.read, record.spool_name)
-            notice = notices.expired(_context(record, subject_of(data)))
+            notice = notices.expired(_context(record))
             await pipeline.notify(record.mail_from, notice, record.sekisho_id)
             moved += 1
     for record in await pipeline._io(pipeline.database.rejections_to_tell):
-        data = await pipeline._io(pipeline.spool.read, record.spool_name)
-        context = _context(record, subject_of(data))
+        context = _context(record)
         notice = notices.rejected_by_approver(
             context, record.decided_by or "", record.decision_comment or ""
         )
