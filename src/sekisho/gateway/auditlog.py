@@ -41,8 +41,16 @@ class BatchedAudit:
             try:
                 await self._write(batch)
             except Exception as exc:
-                log.error("audit write of %d relayed messages failed: %s", len(batch), exc)
+                self._pending[:0] = batch  # kept, in order, for the next pass
+                log.error(
+                    "audit write of %d relayed messages failed (will retry): %s", len(batch), exc
+                )
 
     async def _flush_later(self) -> None:
-        await asyncio.sleep(self.interval)
-        await self.flush()
+        # Until nothing is pending: events recorded while a write was under way, or a batch
+        # whose write failed, are not left waiting for the next message.
+        while True:
+            await asyncio.sleep(self.interval)
+            await self.flush()
+            if not self._pending:
+                return
