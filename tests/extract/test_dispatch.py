@@ -32,7 +32,7 @@ def test_content_type_comes_from_bytes_not_name(tmp_path: Path) -> None:
     ("data", "kind", "code"),
     [
         (b"Rar!\x1a\x07\x01\x00" + bytes(200), "rar", ProblemCode.UNSUPPORTED),
-        (b"\x1f\x8b\x08" + bytes(100), "gzip", ProblemCode.UNSUPPORTED),
+        (b"\x1f\x8b\x08" + bytes(100), "gzip", ProblemCode.CORRUPT),  # read, but damaged
         (b"%PDF-1.7\n...", "pdf", ProblemCode.CORRUPT),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "ole", ProblemCode.CORRUPT),
     ],

@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING
+from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING, PERSON_NAME
 from sekisho.detect.finding import Explanation, Finding, subject_key
 from sekisho.detect.normalize import fold, normalize
 from sekisho.detect.recognizer import Candidate, Recognizer
@@ -196,12 +196,15 @@ class Detector:
     def text(self, part: TextLike, index: int = 0) -> list[Finding]:
         text = part.text
         counted = getattr(part, "describes_people", True)
-        hits = self.hits(text, "")
+        norm = normalize(text).text  # offsets below are in this form; line breaks are kept
+        hits = self.hits_normalized(norm, "")
         if not hits:
             return []
-        newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        newlines = [i for i, ch in enumerate(norm) if ch == "\n"]
         lines = [bisect.bisect_left(newlines, h.candidate.start) for h in hits]
         hits, lines = _keep_dependents_beside_people(hits, lines)
+        if getattr(part, "names_expected", False):
+            hits, lines = _drop_lone_names(hits, lines)
         return [
             self.finding(
                 hit, part.location(line + 1), None, (index, line, hit.candidate.start), counted
@@ -211,7 +214,10 @@ class Detector:
 
     def hits(self, original: str, outer_context: str) -> list[Hit]:
         """Weighed, non-overlapping proposals of every recognizer in one string."""
-        text = normalize(original).text
+        return self.hits_normalized(normalize(original).text, outer_context)
+
+    def hits_normalized(self, text: str, outer_context: str) -> list[Hit]:
+        """``hits`` of a string already in ``normalize``'s form."""
         has_digit = _DIGIT.search(text) is not None
         has_at = "@" in text
         has_letter = _LETTER.search(text) is not None
@@ -325,5 +331,17 @@ def _keep_dependents_beside_people(
         for hit, line in zip(hits, lines, strict=True)
         if hit.recognizer.entity not in DESCRIBING
         or any(abs(line - p) <= DEPENDENT_LINES for p in people)
+    ]
+    return [h for h, _ in kept], [line for _, line in kept]
+
+
+def _drop_lone_names(hits: list[Hit], lines: list[int]) -> tuple[list[Hit], list[int]]:
+    """In the display names of a message's addresses, a line holding one person's name and
+    nothing else names a correspondent; every other finding stays."""
+    per_line = Counter(lines)
+    kept = [
+        (hit, line)
+        for hit, line in zip(hits, lines, strict=True)
+        if not (hit.recognizer.entity == PERSON_NAME and per_line[line] == 1)
     ]
     return [h for h, _ in kept], [line for _, line in kept]

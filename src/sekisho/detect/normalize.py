@@ -3,7 +3,11 @@
 Clerks type full-width digits (１２３４), half-width katakana (ﾔﾏﾀﾞ) and a zoo of dashes
 (ー − ‐ –). Recognizers see one canonical form: NFKC, every dash as "-", and the katakana
 prolonged-sound mark "ー" as "-" only between or beside digits (it stays a vowel mark in
-"コーヒー"). The map lets a finding point back at the exact characters the user wrote.
+"コーヒー"). Characters that show nothing are dropped first: format characters (Unicode
+category Cf: zero-width space and joiners, word joiner, BOM, soft hyphen, bidi controls),
+variation selectors, Hangul fillers and control characters other than tab and line
+breaks — "0​9​0" is the phone number a reader sees, not three digits.
+The map lets a finding point back at the exact characters the user wrote.
 """
 
 from __future__ import annotations
@@ -16,6 +20,14 @@ _DASHES = frozenset("‐‑‒–—―−﹣－")
 _PROLONGED = "ー"
 _VOICING = frozenset("\uff9e\uff9f\u3099\u309a")
 _DASH_RE = re.compile(r"[‐‑‒–—―−﹣－]|(?<=[0-9])ー|ー(?=[0-9])")
+# What renders as nothing. Cf is listed by range where Python's re has no category class.
+_INVISIBLE_CHARS = (
+    "\x00-\x08\x0b\x0e-\x1f\x7f-\x9f"  # C0/C1 controls but tab, LF, FF, CR
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\ufff0-\ufff8\U0001d173-\U0001d17a\U000e0000-\U000e0fff"
+)
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +53,10 @@ class NormalizedText:
 
 def normalize(original: str) -> NormalizedText:
     """Canonical form of ``original`` for matching; see the module docstring."""
-    if original.isascii():
+    invisible = _INVISIBLE.search(original) is not None
+    if original.isascii() and not invisible:
         return NormalizedText(original, original)
-    if unicodedata.is_normalized("NFKC", original):
+    if not invisible and unicodedata.is_normalized("NFKC", original):
         if _DASH_RE.search(original) is None:
             return NormalizedText(original, original)
         # Dashes map one character to one: the offsets stay the identity.
@@ -52,6 +65,9 @@ def normalize(original: str) -> NormalizedText:
     offsets: list[int] = []
     i, n = 0, len(original)
     while i < n:
+        if invisible and _INVISIBLE.match(original, i):
+            i += 1
+            continue
         j = i + 1
         while j < n and (original[j] in _VOICING or unicodedata.combining(original[j])):
             j += 1

@@ -120,3 +120,19 @@ def read_7z(walker: Walker, data: bytes, ctx: FileContext) -> None:
             content = product.read()
             walker.budget.take_bytes(len(content))
             walker.file(content, ctx.member(entry.filename))
+
+
+def read_gzip(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    """A gzip stream (``x-gzip64`` mail parts, ``.csv.gz``): inflated within the limits
+    and read as the file it holds."""
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=31)
+    limit = walker.limits.max_part_bytes
+    out = inflater.decompress(data, limit + 1)
+    if len(out) > limit or inflater.unconsumed_tail:
+        raise LimitExceeded(f"gzip stream inflates past {limit:,} bytes")
+    walker.budget.check_ratio(len(out), len(data))
+    walker.budget.take_bytes(len(out))
+    name = ctx.name[:-3] if ctx.name.lower().endswith(".gz") else f"{ctx.name or 'stream'}.gunzip"
+    walker.file(out, ctx.member(name))

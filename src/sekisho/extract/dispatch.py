@@ -22,7 +22,6 @@ from sekisho.extract.sniff import sniff
 _UNSUPPORTED_DETAIL = {
     "executable": "executable program",
     "rar": "RAR archive (no free reader; cannot be inspected)",
-    "gzip": "gzip stream",
     "unknown": "unknown binary format",
 }
 
@@ -34,17 +33,18 @@ class FileContext:
     name: str
     origin: str
     depth: int
+    container: str = ""  # what holds this file: "message", "archive", "document"; "" on top
 
-    def member(self, name: str) -> FileContext:
-        """A member of this archive: ``inner.zip/名簿.xlsx``."""
+    def member(self, name: str, container: str = "archive") -> FileContext:
+        """A member of this archive (or an embedded file of a document): ``inner.zip/名簿.xlsx``."""
         origin = f"{self.origin}/{name}" if self.origin else name
-        return FileContext(name, origin, self.depth + 1)
+        return FileContext(name, origin, self.depth + 1, container)
 
     def attachment(self, name: str) -> FileContext:
         """An attachment of this message: ``attachment 名簿.xlsx``."""
         label = f"attachment {name}"
         return FileContext(
-            name, f"{self.origin}, {label}" if self.origin else label, self.depth + 1
+            name, f"{self.origin}, {label}" if self.origin else label, self.depth + 1, "message"
         )
 
     def place(self, inside: str) -> str:
@@ -78,8 +78,10 @@ class Walker:
     def problem(self, code: ProblemCode, location: str, detail: str = "") -> None:
         self.result.problems.append(Problem(code, location, detail))
 
-    def file(self, data: bytes, ctx: FileContext) -> None:
-        """Read one file (the top one, a member, an attachment) wherever it sits."""
+    def file(self, data: bytes, ctx: FileContext, kind: str | None = None) -> None:
+        """Read one file (the top one, a member, an attachment) wherever it sits; ``kind``
+        when the container says what it is (``message/rfc822`` is a message even when
+        its headers are unusual)."""
         where = ctx.origin
         if ctx.depth > self.limits.max_depth:
             self.problem(
@@ -93,11 +95,13 @@ class Walker:
             detail = f"{len(data):,} bytes > {self.limits.max_file_bytes:,}"
             self.problem(ProblemCode.TOO_LARGE, where, detail)
             return
-        kind = sniff(data, ctx.name)
+        kind = kind or sniff(data, ctx.name)
         flags: list[str] = []
         if names.mismatch(ctx.name, kind):
             flags.append("extension-mismatch")
-        self.result.files.append(FileInfo(ctx.origin, ctx.name, kind, len(data), tuple(flags)))
+        self.result.files.append(
+            FileInfo(ctx.origin, ctx.name, kind, len(data), tuple(flags), ctx.depth, ctx.container)
+        )
         if ctx.depth == 0:
             self.result.kind = kind
         deceit = names.deceptive(ctx.name) if ctx.depth > 0 else None
@@ -122,6 +126,20 @@ class Walker:
             self.problem(ProblemCode.TOO_LARGE, where, "out of memory while reading")
         except Exception as exc:  # a reader's parser failed: the file is damaged, not us
             self.problem(ProblemCode.CORRUPT, where, f"{type(exc).__name__}: {str(exc)[:160]}")
+        except BaseException as exc:
+            # A native library's panic (python-calamine's pyo3 PanicException derives from
+            # BaseException, not Exception) is a file it could not read, not a reason to
+            # stop the scan; interrupts and exits still stop it.
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit) or not _is_panic(
+                exc
+            ):
+                raise
+            self.problem(ProblemCode.CORRUPT, where, f"reader failed: {str(exc)[:160]}")
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic surfaced by pyo3 (its class is not importable by a stable name)."""
+    return type(exc).__name__ == "PanicException" or "panic" in type(exc).__module__.lower()
 
 
 def _readers() -> dict[str, Reader]:
@@ -139,6 +157,8 @@ def _readers() -> dict[str, Reader]:
 
     return {
         "text": plaintext.read_text,
+        "html": plaintext.read_html,
+        "gzip": archive.read_gzip,
         "csv": delimited.read_delimited,
         "xlsx": spreadsheet.read_workbook,
         "ods": spreadsheet.read_workbook,

@@ -9,7 +9,6 @@ it is decoded (base64, quoted-printable) on its own, straight from that range.
 
 from __future__ import annotations
 
-import binascii
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,10 +16,11 @@ from email import policy
 from email.message import Message
 from email.parser import BytesHeaderParser
 
+from sekisho.extract import transfer
+
 _HEADER_END = re.compile(rb"\r?\n\r?\n")
-_NOT_BASE64 = re.compile(rb"[^A-Za-z0-9+/=]")
-MAX_DEPTH = 20
-_HEADER_LIMIT = 1 << 16
+MAX_DEPTH = 32  # multipart inside multipart; real mail stays under 8
+HEADER_LIMIT = 1 << 16  # one header block, in bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,69 +29,104 @@ class MimePart:
     data: bytes  # the whole message, shared by every part
     start: int  # the body is data[start:end]
     end: int
+    header_complete: bool = True  # False: the header block ran past HEADER_LIMIT
 
     @property
     def content_type(self) -> str:
         return self.headers.get_content_type()
 
+    @property
+    def transfer_encoding(self) -> str:
+        return str(self.headers.get("Content-Transfer-Encoding", "") or "").strip().lower()
+
+    def body(self) -> bytes:
+        return self.data[self.start : self.end]
+
     def decoded(self) -> bytes:
-        """The body with its Content-Transfer-Encoding undone."""
-        encoding = str(self.headers.get("Content-Transfer-Encoding", "")).strip().lower()
-        body = memoryview(self.data)[self.start : self.end]
-        if encoding == "base64":
-            try:
-                return binascii.a2b_base64(body)
-            except binascii.Error:  # stray characters or missing padding: be lenient
-                cleaned = _NOT_BASE64.sub(b"", body.tobytes())
-                return binascii.a2b_base64(cleaned + b"=" * (-len(cleaned) % 4))
-        if encoding == "quoted-printable":
-            return binascii.a2b_qp(body.tobytes())
-        return body.tobytes()
+        """The body with its Content-Transfer-Encoding undone (by the bytes where the
+        label is unknown or lies: see ``transfer``)."""
+        return self.transfer().data
+
+    def transfer(self) -> transfer.Decoded:
+        return transfer.decode_body(self.body(), self.transfer_encoding)
+
+    def layout(self) -> Layout:
+        """How a multipart body divides: its parts, and the text before and after them."""
+        boundary = self.headers.get_boundary()
+        if not boundary:
+            return Layout([], (self.start, self.end), (self.end, self.end), found=False)
+        delimiter = b"--" + boundary.encode("ascii", "surrogateescape")
+        ranges, preamble_end, epilogue_start = _ranges(self.data, self.start, self.end, delimiter)
+        if not ranges:
+            return Layout([], (self.start, self.end), (self.end, self.end), found=False)
+        return Layout(ranges, (self.start, preamble_end), (epilogue_start, self.end), found=True)
 
     def children(self, depth: int = 0) -> Iterator[MimePart]:
         """The parts of a multipart body, in order (none for other types)."""
         if not self.content_type.startswith("multipart/") or depth > MAX_DEPTH:
             return
-        boundary = self.headers.get_boundary()
-        if not boundary:
-            return
-        delimiter = b"--" + boundary.encode("ascii", "surrogateescape")
-        for start, end in _ranges(self.data, self.start, self.end, delimiter):
+        for start, end in self.layout().parts:
             yield split(self.data, start, end)
 
 
-def _ranges(data: bytes, start: int, end: int, delimiter: bytes) -> Iterator[tuple[int, int]]:
-    """The (start, end) of each part between delimiter lines (RFC 2046 5.1.1); the line
-    break before a delimiter belongs to the delimiter."""
+@dataclass(frozen=True, slots=True)
+class Layout:
+    parts: list[tuple[int, int]]
+    preamble: tuple[int, int]
+    epilogue: tuple[int, int]
+    found: bool  # False: no boundary, or the boundary never occurs (read as one text)
+
+
+def _ranges(
+    data: bytes, start: int, end: int, delimiter: bytes
+) -> tuple[list[tuple[int, int]], int, int]:
+    """The (start, end) of each part between delimiter lines (RFC 2046 5.1.1), where the
+    preamble ends and where the epilogue starts; the line break before a delimiter belongs
+    to the delimiter."""
+    ranges: list[tuple[int, int]] = []
     opened: int | None = None
+    preamble_end = end
     position = data.find(delimiter, start, end)
     while position >= 0:
         if position == start or data[position - 1] == 0x0A:  # at the start of a line
-            if opened is not None:
-                stop = position - 1
-                if stop > opened and data[stop - 1] == 0x0D:
-                    stop -= 1
-                yield opened, max(opened, stop)
-            if data[position + len(delimiter) : position + len(delimiter) + 2] == b"--":
-                return  # the close delimiter
+            line_start = position
+            if line_start > start and data[line_start - 1] == 0x0A:
+                line_start -= 1
+                if line_start > start and data[line_start - 1] == 0x0D:
+                    line_start -= 1
+            if opened is None:
+                preamble_end = line_start
+            else:
+                ranges.append((opened, max(opened, line_start)))
             line_end = data.find(b"\n", position, end)
+            if data[position + len(delimiter) : position + len(delimiter) + 2] == b"--":
+                return ranges, preamble_end, end if line_end < 0 else line_end + 1
             if line_end < 0:
-                return
+                return ranges, preamble_end, end
             opened = line_end + 1
         position = data.find(delimiter, position + len(delimiter), end)
     if opened is not None and opened < end:
-        yield opened, end  # a missing close delimiter: the rest is the last part
+        ranges.append((opened, end))  # a missing close delimiter: the rest is the last part
+    return ranges, preamble_end, end
 
 
 def split(data: bytes, start: int = 0, end: int | None = None) -> MimePart:
     """The part (or whole message) in data[start:end]: its headers and its body's range."""
     end = len(data) if end is None else end
-    head = data[start : min(end, start + _HEADER_LIMIT)]
+    head = data[start : min(end, start + HEADER_LIMIT)]
     match = _HEADER_END.search(head)
     if match is None:
         if head[:1] in (b"\r", b"\n"):  # no headers at all, only a body
             skip = 2 if head[:2] == b"\r\n" else 1
             return MimePart(Message(), data, start + skip, end)
-        return MimePart(BytesHeaderParser(policy=policy.compat32).parsebytes(head), data, end, end)
+        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+        if end - start > HEADER_LIMIT:
+            return MimePart(headers, data, end, end, header_complete=False)
+        # No blank line: the first line that is not a header ends the block, as in the
+        # standard library (MissingHeaderBodySeparatorDefect); the rest is the body.
+        rest = headers.get_payload()
+        rest_bytes = rest.encode("ascii", "surrogateescape") if isinstance(rest, str) else b""
+        headers.set_payload(None)
+        return MimePart(headers, data, end - len(rest_bytes), end)
     headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head[: match.end()])
     return MimePart(headers, data, start + match.end(), end)

@@ -45,6 +45,9 @@ class TextPart:
     # False for text about the document rather than its subject (the author in the
     # document properties is not a resident): findings are reported, never counted as people.
     describes_people: bool = True
+    # True for the display names of a message's addresses: one person's name on a line is
+    # the correspondent (the envelope), not content; anything more on the line is content.
+    names_expected: bool = False
 
     def location(self, line: int) -> str:
         return join_origin(self.origin, f"line {line}")
@@ -103,6 +106,13 @@ class FileInfo:
     kind: str
     size: int
     flags: tuple[str, ...] = ()
+    depth: int = 0  # 0: the file scanned; 1: its attachments or members; …
+    container: str = ""  # what holds it: "message", "archive", "document" ("" on top)
+
+    @property
+    def is_attachment(self) -> bool:
+        """An attachment of the message itself (not a member of an attached zip)."""
+        return self.depth == 1 and self.container == "message"
 
 
 @dataclass(slots=True)

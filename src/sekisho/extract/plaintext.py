@@ -1,9 +1,12 @@
-"""Plain text files: decoded from their bytes and kept as one text part."""
+"""Plain text and HTML files: decoded from their bytes and kept as one text part, and
+whatever files the text carries (base64 runs, uuencoded blocks, ``data:`` URIs) read too."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sekisho.extract import embedded
+from sekisho.extract.html import html_to_text
 from sekisho.extract.parts import TextPart
 from sekisho.extract.textcodec import Decoded, decode_text
 
@@ -17,4 +20,17 @@ def read_text(walker: Walker, data: bytes, ctx: FileContext) -> None:
         walker.problem(decoded.code, ctx.origin, decoded.detail)
         return
     walker.budget.take_bytes(len(decoded.text))
-    walker.part(TextPart(decoded.text, ctx.origin))
+    text = embedded.read_embedded(walker, decoded.text, ctx, in_message=False)
+    walker.part(TextPart(text, ctx.origin))
+
+
+def read_html(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    """An HTML file as a browser shows it (see ``extract.html``)."""
+    decoded = decode_text(data)
+    if not isinstance(decoded, Decoded):
+        walker.problem(decoded.code, ctx.origin, decoded.detail)
+        return
+    walker.budget.take_bytes(len(decoded.text))
+    text = html_to_text(embedded.read_embedded(walker, decoded.text, ctx, in_message=False))
+    if text.strip():
+        walker.part(TextPart(text, ctx.origin))

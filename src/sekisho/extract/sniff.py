@@ -34,6 +34,8 @@ def sniff(data: bytes, name: str = "") -> str:
         return _sniff_zip(data)
     if _looks_like_message(data):
         return "eml"
+    if _HTML.match(data[:1024]):
+        return "html"
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     return "csv" if suffix in _DELIMITED_SUFFIXES else "text"
 
@@ -50,16 +52,25 @@ _MESSAGE_HEADERS = (
 )
 
 
+_HTML = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
+)
+
+
 def _looks_like_message(data: bytes) -> bool:
-    """An RFC 5322 message: header lines first, at least two of the usual ones, a blank line."""
-    head = data[:8192]
+    """An RFC 5322 message: header lines first, at least two of the usual ones, then a
+    blank line — or a header block longer than we look at (64 KiB), which is a message
+    whose reader will report the header block as too large, never plain text."""
+    head = data[:65536]
     if not _HEADER_LINE.match(head):
         return False
     end = head.find(b"\r\n\r\n")
     if end < 0:
         end = head.find(b"\n\n")
     if end < 0:
-        return False
+        if len(head) < 65536:
+            return False
+        end = len(head)
     lines = head[:end].lower().splitlines()
     return sum(1 for line in lines if line.startswith(_MESSAGE_HEADERS)) >= 2
 

@@ -53,11 +53,12 @@ def decode_text(data: bytes) -> Decoded | Undecodable:
                 return Undecodable(ProblemCode.CORRUPT, f"invalid {encoding} at byte {exc.start}")
     if _looks_binary(data):
         return Undecodable(ProblemCode.BINARY, "control bytes found")
-    if b"\x1b$" in data and max(data) < 0x80:  # 7-bit, so it must come before UTF-8
-        try:
-            return Decoded(data.decode("iso2022_jp_ext"), "iso-2022-jp")
-        except UnicodeDecodeError:
-            pass
+    if b"\x1b$" in data or b"\x1b(" in data:  # 7-bit, so it must come before UTF-8
+        decoded = _iso2022(data)
+        if decoded is not None:
+            return decoded
+        if max(data) < 0x80:
+            return Undecodable(ProblemCode.UNKNOWN_ENCODING, "ISO-2022 escapes of no known variant")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
@@ -73,6 +74,58 @@ def decode_text(data: bytes) -> Decoded | Undecodable:
             return Decoded(euc, "euc_jp")
         return Decoded(cp932, "cp932")
     return Decoded(cp932, "cp932") if cp932 is not None else Decoded(euc or "", "euc_jp")
+
+
+# The ISO-2022-JP family, most common first: the plain and extended forms, JIS X 0213
+# (ESC $ ( Q / P, written by newer mailers for 𠮷 and 髙), then the multilingual ones.
+_ISO2022_CODECS = {
+    "iso2022_jp_ext": "iso-2022-jp",
+    "iso2022_jp_2004": "iso-2022-jp-2004",
+    "iso2022_jp_3": "iso-2022-jp-3",
+    "iso2022_jp_2": "iso-2022-jp-2",
+    "iso2022_jp_1": "iso-2022-jp-1",
+}
+
+
+def _iso2022(data: bytes) -> Decoded | None:
+    for codec, label in _ISO2022_CODECS.items():
+        try:
+            return Decoded(data.decode(codec), label)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+# Mailers label cp932 text as Shift_JIS and use its extensions (①, ㈱, 髙).
+CHARSET_ALIASES = {
+    "shift_jis": "cp932",
+    "shift-jis": "cp932",
+    "sjis": "cp932",
+    "x-sjis": "cp932",
+    "windows-31j": "cp932",
+    "iso-2022-jp": "iso2022_jp_ext",
+    "us-ascii": "utf-8",  # clients show 8-bit bytes under an ASCII label; UTF-8 is likeliest
+    "ascii": "utf-8",
+}
+
+
+def decode_declared(data: bytes, charset: str | None) -> Decoded | Undecodable:
+    """Text in the charset its label declares; where the label is missing, unknown or
+    wrong, the bytes decide (``decode_text``). NUL bytes, which a mail client skips, are
+    dropped first so that one of them cannot turn a resident list into "binary"."""
+    data = data.replace(b"\x00", b"")
+    if charset:
+        codec = CHARSET_ALIASES.get(charset.strip().lower(), charset.strip())
+        if codec == "iso2022_jp_ext":
+            decoded = _iso2022(data)
+            if decoded is not None:
+                return decoded
+        else:
+            try:
+                return Decoded(data.decode(codec), codec)
+            except (LookupError, UnicodeDecodeError):
+                pass
+    return decode_text(data)
 
 
 def _looks_binary(data: bytes) -> bool:

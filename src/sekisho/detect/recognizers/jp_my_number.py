@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from sekisho.detect.checkdigits import is_valid_my_number
 from sekisho.detect.entities import JP_MY_NUMBER
-from sekisho.detect.recognizer import NUM_END, NUM_START, Pattern, Recognizer
+from sekisho.detect.recognizer import NUM_END, NUM_START, Candidate, Pattern, Recognizer
+
+# "MN:123456789018", "My No. 1234-5678-9018": the abbreviations are labels of their own.
+_ABBREVIATED = re.compile(
+    r"(?<![A-Za-z])(?:MN|M\.N\.|my\s?no\.?)\s*[:：#.=]?\s*"
+    r"(?P<value>[0-9]{12}|[0-9]{4}([- ])[0-9]{4}\2[0-9]{4})" + NUM_END,
+    re.IGNORECASE,
+)
 
 
 class JpMyNumberRecognizer(Recognizer):
@@ -63,6 +71,15 @@ class JpMyNumberRecognizer(Recognizer):
     value_min_share = 0.9
     header_words = ("個人番号", "マイナンバー", "my number", "mynumber", "individual number")
     validation_name = "check digit"
+
+    def candidates(self, text: str) -> Iterator[Candidate]:
+        yield from super().candidates(text)
+        if "n" in text or "N" in text:
+            for match in _ABBREVIATED.finditer(text):
+                value = match.group("value")
+                yield Candidate(
+                    match.start("value"), match.end("value"), value, self.patterns[0], ("MN",)
+                )
 
     def validate(self, value: str) -> bool | None:
         return is_valid_my_number(self.canonical(value))

@@ -64,6 +64,27 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     return tokenizer
 
 
+# At most 4 UTF-8 bytes a character: 12,000 characters stay under Sudachi's 49,149 bytes.
+WINDOW_CHARS = 12_000
+_BREAK = re.compile(r"[\s、。,，.．・;；|｜/]")
+
+
+def windows(text: str, size: int = WINDOW_CHARS) -> Iterator[tuple[int, int]]:
+    """Consecutive (start, end) windows of at most ``size`` characters that cover ``text``,
+    each cut after a space or punctuation near its end when there is one, so that a name
+    is not split between two windows (a run with no break at all is cut where it must)."""
+    start, n = 0, len(text)
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            cut = None
+            for match in _BREAK.finditer(text, max(start, end - 200), end):
+                cut = match.end()
+            end = cut if cut is not None and cut > start else end
+        yield start, end
+        start = end
+
+
 class PersonNameRecognizer(Recognizer):
     """Names by part of speech, not by a home-made list: SudachiPy with sudachidict-core
     tags 名詞,固有名詞,人名,{姓,名,一般}. A family name followed by a given name (with or
@@ -158,6 +179,16 @@ class PersonNameRecognizer(Recognizer):
         yield from self._line_candidates(text)
 
     def _line_candidates(self, text: str) -> Iterator[Candidate]:
+        """Candidates of one line, tokenized in windows Sudachi accepts (its input limit
+        is 49,149 bytes: a minified HTML body or a long CSV cell is longer)."""
+        if len(text) <= WINDOW_CHARS:
+            yield from self._window_candidates(text)
+            return
+        for start, end in windows(text):
+            for c in self._window_candidates(text[start:end]):
+                yield Candidate(c.start + start, c.end + start, c.value, c.pattern, c.context)
+
+    def _window_candidates(self, text: str) -> Iterator[Candidate]:
         if not text.strip():
             return
         tokens = _tokenizer().tokenize(text)
