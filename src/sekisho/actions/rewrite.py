@@ -1,5 +1,6 @@
 """Changes to a message's content: moving external recipients to Bcc, and replacing the
-attachments by one AES-256 zip whose password goes to the sender only."""
+attachments by one AES-256 zip whose password goes to the sender only. Reading a message
+(subject, recipients, what it holds) is ``extract.mail``'s; this module only changes one."""
 
 from __future__ import annotations
 
@@ -8,10 +9,9 @@ import secrets
 import string
 from collections.abc import Callable
 from email import policy
-from email.header import decode_header, make_header
 from email.headerregistry import Address
-from email.message import EmailMessage, Message
-from email.parser import BytesHeaderParser, BytesParser
+from email.message import EmailMessage
+from email.parser import BytesParser
 from email.utils import getaddresses
 
 import pyzipper
@@ -23,36 +23,6 @@ def parse(data: bytes) -> EmailMessage:
     message = BytesParser(policy=policy.SMTP).parsebytes(data)
     assert isinstance(message, EmailMessage)
     return message
-
-
-def headers_of(data: bytes) -> Message:
-    """The header block only, parsed the light way (compat32: no header objects)."""
-    end = data.find(b"\r\n\r\n")
-    if end < 0:
-        end = data.find(b"\n\n")
-    head = data[: end if end >= 0 else 65536]
-    return BytesHeaderParser(policy=policy.compat32).parsebytes(head)
-
-
-def visible_recipients(data: bytes | Message) -> list[str]:
-    """Addresses in To and Cc (who every recipient sees)."""
-    message = headers_of(data) if isinstance(data, bytes) else data
-    values = [_decode(str(v)) for key in ("To", "Cc") for v in message.get_all(key, [])]
-    return [address for _, address in getaddresses(values) if address]
-
-
-def subject(data: bytes | Message) -> str:
-    message = headers_of(data) if isinstance(data, bytes) else data
-    return _decode(str(message.get("Subject", "") or ""))
-
-
-def _decode(value: str) -> str:
-    """RFC 2047 encoded words decoded; raw 8-bit bytes (SMTPUTF8 headers) read as UTF-8."""
-    if any("\udc80" <= ch <= "\udcff" for ch in value):
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    if "=?" in value:
-        value = str(make_header(decode_header(value)))
-    return value
 
 
 def move_to_bcc(data: bytes, is_internal: Callable[[str], bool]) -> bytes:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import sys
-from email import policy as email_policy
-from email.parser import BytesParser
-from email.utils import getaddresses, parseaddr
 from pathlib import Path
 
 import click
 from rich.console import Console
 from rich.markup import escape
 
-from sekisho.actions.rewrite import visible_recipients
+from sekisho.extract.mail import read_head
 from sekisho.policy import PolicyError, evaluate, facts_from_report, lint, load_policy
 from sekisho.scan import Scanner
 
@@ -60,28 +57,18 @@ def check_command(
     except PolicyError as exc:
         raise click.UsageError(f"policy: {exc}") from exc
     data = message.read_bytes()
-    headers = BytesParser(policy=email_policy.default).parsebytes(data, headersonly=True)
-    mail_from = sender or parseaddr(str(headers.get("From", "")))[1]
-    rcpts = list(recipients) or [
-        a
-        for _, a in getaddresses(
-            [str(v) for k in ("To", "Cc", "Bcc") for v in headers.get_all(k, [])]
-        )
-        if a
-    ]
-    report = Scanner().scan_bytes(data, message.name)
-    attachments = [
-        f
-        for f in report.files
-        if f.origin.startswith("attachment ") and ", attachment " not in f.origin
-    ]
+    head = read_head(data)
+    mail_from = sender or next(iter(head.addresses("From")), "")
+    rcpts = list(recipients) or head.addresses("To", "Cc", "Bcc")
+    report = Scanner().scan_bytes(data, message.name, kind="eml")
+    attachments = report.attachments
     from sekisho.policy import Attachment
 
     facts = facts_from_report(
         report,
         mail_from,
         rcpts,
-        visible_recipients(data),
+        head.visible_recipients,
         len(data),
         [Attachment(a.name, a.kind, a.size, a.flags) for a in attachments],
     )

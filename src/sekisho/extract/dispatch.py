@@ -179,13 +179,15 @@ def extract_bytes(
     name: str = "",
     limits: Limits = DEFAULT_LIMITS,
     on_part: Callable[[Part], None] | None = None,
+    kind: str | None = None,
 ) -> Extraction:
     """Read ``data`` (named ``name``, which only hints at CSV vs text) into parts; with
-    ``on_part`` the parts are handed over one by one instead of collected."""
+    ``on_part`` the parts are handed over one by one instead of collected. ``kind`` when
+    the caller knows what the bytes are (the gateway: a message, whatever its headers)."""
     walker = Walker(limits, on_part)
     if not data:
         walker.result.kind = "empty"
-    walker.file(data, FileContext(name, "", 0))
+    walker.file(data, FileContext(name, "", 0), kind=kind)
     return walker.result
 
 

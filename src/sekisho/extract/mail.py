@@ -95,11 +95,16 @@ class MailHead:
     def subject(self) -> str:
         return self.get("Subject")
 
+    def addresses(self, *names: str) -> list[str]:
+        """The addresses in the named headers, in order."""
+        wanted = {n.lower() for n in names}
+        values = [v for k, v in self.raw if k.lower() in wanted]
+        return [address for _, address in getaddresses(values) if address]
+
     @property
     def visible_recipients(self) -> list[str]:
         """Addresses in To and Cc (who every recipient sees)."""
-        values = [v for k, v in self.raw if k.lower() in ("to", "cc")]
-        return [address for _, address in getaddresses(values) if address]
+        return self.addresses("To", "Cc")
 
     def content_lines(self) -> tuple[list[str], list[str]]:
         """The header text to scan: (other fields, display names). Addresses, message IDs

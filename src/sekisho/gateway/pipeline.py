@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sekisho.actions import headers, notices, rewrite
 from sekisho.actions.links import LinkSigner
 from sekisho.detect.redact import redact
+from sekisho.extract.mail import read_head
 from sekisho.gateway.auditlog import BatchedAudit
 from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.upstream import Upstream
@@ -88,18 +89,20 @@ class Pipeline:
         started = time.perf_counter()
         if len(data) <= INLINE_SCAN_BYTES:
             # A plain message scans in about a millisecond: a thread hop would cost more.
-            report: FileReport = self.scanner.scan_bytes(data, "message.eml", summary=True)
+            report: FileReport = self.scanner.scan_bytes(
+                data, "message.eml", summary=True, kind="eml"
+            )
         else:
             loop = asyncio.get_running_loop()
-            scan = partial(self.scanner.scan_bytes, data, "message.eml", summary=True)
+            scan = partial(self.scanner.scan_bytes, data, "message.eml", summary=True, kind="eml")
             report = await loop.run_in_executor(self.executor, scan)
         SCAN_SECONDS.observe(time.perf_counter() - started)
-        head = rewrite.headers_of(data)
+        head = read_head(data)
         facts = facts_from_report(
             report,
             sender=mail_from,
             recipients=recipients,
-            visible=rewrite.visible_recipients(head),
+            visible=head.visible_recipients,
             size=len(data),
             attachments=_attachments(report),
         )
@@ -123,9 +126,7 @@ class Pipeline:
         action = verdict.action
         # Notices and the queue show the subject masked (a "山田 太郎様の件" is personal data
         # too); relayed mail needs neither, so the hot path skips the detector pass.
-        subject = (
-            "" if action == "deliver" else redact(self.scanner.detector, rewrite.subject(head))
-        )
+        subject = "" if action == "deliver" else redact(self.scanner.detector, head.subject)
         context = notices.NoticeContext(sekisho_id, subject, facts, verdict, cancel_url)
         if action in ("deliver", "encrypt"):
             if action == "deliver":
@@ -167,7 +168,8 @@ class Pipeline:
         encrypted, names = rewrite.encrypt_attachments(data, secret)
         await self.upstream.send(mail_from, recipients, encrypted)
         if names:
-            await self.notify(mail_from, notices.password(context, secret, names), sekisho_id)
+            shown = [redact(self.scanner.detector, name) for name in names]
+            await self.notify(mail_from, notices.password(context, secret, shown), sekisho_id)
 
     async def notify(self, to: str, notice: bytes, sekisho_id: str) -> bool:
         """Send a notice to the sender; False (logged) when it could not be sent. The
@@ -244,11 +246,7 @@ class Pipeline:
 
 
 def _attachments(report: FileReport) -> list[Attachment]:
-    return [
-        Attachment(f.name, f.kind, f.size, f.flags)
-        for f in report.files
-        if f.origin.startswith("attachment ") and ", attachment " not in f.origin
-    ]
+    return [Attachment(f.name, f.kind, f.size, f.flags) for f in report.attachments]
 
 
 def _mask(address: str) -> str:

@@ -47,6 +47,11 @@ class FileReport:
         return bool(self.problems)
 
     @property
+    def attachments(self) -> list[FileInfo]:
+        """The attachments of the message itself (not members of an attached zip)."""
+        return [f for f in self.files if f.is_attachment]
+
+    @property
     def records(self) -> int:
         return self.detection.records
 

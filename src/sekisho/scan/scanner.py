@@ -23,14 +23,17 @@ class Scanner:
         self.detector = detector or Detector()
         self.limits = limits
 
-    def scan_bytes(self, data: bytes, name: str = "", *, summary: bool = False) -> FileReport:
+    def scan_bytes(
+        self, data: bytes, name: str = "", *, summary: bool = False, kind: str | None = None
+    ) -> FileReport:
         """Scan ``data``. With ``summary`` parts are detected as they are read and table
         cells let go at once: counts, records and samples are exact, but only a few
-        findings per column are kept (the gateway's mode: memory bounded by a chunk)."""
+        findings per column are kept (the gateway's mode: memory bounded by a chunk).
+        ``kind`` when the caller knows what the bytes are ("eml" for the gateway)."""
         if not summary:
-            return self._report(name, extract_bytes(data, name, self.limits))
+            return self._report(name, extract_bytes(data, name, self.limits, kind=kind))
         builder = self.detector.builder(summary=True)
-        extraction = extract_bytes(data, name, self.limits, on_part=builder.add)
+        extraction = extract_bytes(data, name, self.limits, on_part=builder.add, kind=kind)
         return FileReport(
             path=name,
             kind=extraction.kind,
