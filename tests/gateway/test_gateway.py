@@ -142,6 +142,34 @@ def test_personal_data_in_the_subject_is_masked_in_the_notice_and_the_queue(
     assert record.subject_masked == "山田 **様 携帯 ***-****-**78 の件"
 
 
+def test_a_raw_8bit_subject_and_a_my_number_file_name_are_masked_everywhere(
+    gateway: RunningGateway,
+) -> None:
+    """An SMTPUTF8 subject (raw UTF-8, no RFC 2047) is read as text, not as U+FFFD, and
+    both it and an attachment's name are stored and told masked."""
+    from tests.factories import csv_bytes
+
+    data = message(
+        ["someone@example.com"],
+        "添付します",
+        {"名簿_123456789018.csv": csv_bytes([["氏名", "電話"], ["山田 太郎", "090-3141-5926"]])},
+    )
+    head, _, body = data.partition(b"\r\n\r\n")
+    head = b"\r\n".join(
+        line for line in head.split(b"\r\n") if not line.lower().startswith(b"subject:")
+    )
+    data = head + "\r\nSubject: 山田 太郎様 090-3141-5926 の件\r\n\r\n".encode() + body
+    code, reply = send(gateway.port, CLERK, ["someone@example.com"], data)
+    assert code == 250 and b"held" in reply
+    (record,) = Database(gateway.config.database_url).messages("held")
+    assert record.subject_masked == "山田 **様 ***-****-**26 の件"
+    assert [a["name"] for a in record.attachments] == ["名簿_**********18.csv"]
+    gateway.sink.wait(1)
+    ((_, _, notice),) = gateway.sink.messages
+    text = _decoded(notice).decode() + _subject(notice)
+    assert "090-3141-5926" not in text and "123456789018" not in text and "\ufffd" not in text
+
+
 def test_encrypted_zip_is_held(gateway: RunningGateway) -> None:
     from tests.extract.builders import aes_zip
 

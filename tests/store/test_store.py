@@ -63,3 +63,16 @@ def test_spool_writes_durably_and_atomically(tmp_path: Path) -> None:
     assert path.read_bytes() == b"Subject: x\r\n\r\nbody"
     assert spool.names() == {"m1.eml"}  # no temporary file left behind
     assert oct(path.stat().st_mode & 0o777) == "0o600"  # the quarantine is not world-readable
+
+
+def test_database_file_and_spool_are_private(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import stat
+
+    from sekisho.store import Database, Spool
+
+    Database(f"sqlite:///{tmp_path / 'sekisho.db'}")
+    spool = Spool(tmp_path / "spool")
+    spool.write("a.eml", b"x")
+    assert stat.S_IMODE((tmp_path / "sekisho.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "spool").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "spool" / "a.eml").stat().st_mode) == 0o600

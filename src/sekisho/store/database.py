@@ -45,6 +45,7 @@ def utcnow() -> datetime:
 def make_engine(url: str) -> Engine:
     engine = create_engine(url, future=True)
     if url.startswith("sqlite"):
+        _private_sqlite_file(engine.url.database)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -55,6 +56,18 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def _private_sqlite_file(path: str | None) -> None:
+    """The database holds masked findings, reasons and who sent what to whom: readable by
+    the service's user only. The file is created 0600 before SQLite opens it (SQLite gives
+    its -wal and -shm files the same mode), and an existing file is narrowed."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    import os
+
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
 
 
 def migrate(engine: Engine) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 class Spool:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        directory.mkdir(parents=True, exist_ok=True)
+        # The quarantine holds the raw originals: the service's user only.
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        directory.chmod(0o700)
 
     def path(self, name: str) -> Path:
         if "/" in name or name.startswith("."):
