@@ -22,6 +22,7 @@ class Limits:
     max_depth: int = 5  # archive in archive in mail …
     max_parts: int = 10_000  # members, attachments, sheets
     max_seconds: float = 30.0  # wall time for one file
+    max_cells: int = 4_000_000  # one sheet's grid, A1 to its last cell (rows × columns)
 
 
 DEFAULT_LIMITS = Limits()

@@ -51,6 +51,8 @@ def read_workbook(walker: Walker, data: bytes, ctx: FileContext) -> None:
 
 
 def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    if not _extents_fit(walker, data, ctx):
+        return
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
@@ -74,3 +76,27 @@ def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
                     ProblemCode.CORRUPT, origin, f"{type(exc).__name__}: {str(exc)[:160]}"
                 )
                 continue
+
+
+def _extents_fit(walker: Walker, data: bytes, ctx: FileContext) -> bool:
+    """Whether every sheet's grid fits ``max_cells``; calamine builds the grid dense, so a
+    sheet past it is refused before it is built (see ``sheet_extent``)."""
+    from sekisho.extract import sheet_extent
+
+    limit = walker.limits.max_cells
+    if data[:2] == b"PK":
+        extents = sheet_extent.xlsx_extents(data, walker.limits.max_part_bytes)
+    elif data[:4] == b"\xd0\xcf\x11\xe0":
+        extents = sheet_extent.xls_extents(data)
+    else:
+        return True
+    for extent in extents:
+        if extent.cells > limit:
+            walker.problem(
+                ProblemCode.TOO_LARGE,
+                ctx.place(extent.sheet),
+                f"the sheet spans {extent.rows:,} rows × {extent.columns:,} columns "
+                f"({extent.cells:,} cells) > {limit:,}",
+            )
+            return False
+    return True

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from sekisho.detect import Detector
 from sekisho.errors import ScanInputError
-from sekisho.extract import DEFAULT_LIMITS, Extraction, Limits, extract_bytes, extract_path
+from sekisho.extract import (
+    DEFAULT_LIMITS,
+    Extraction,
+    Limits,
+    Problem,
+    ProblemCode,
+    extract_bytes,
+    extract_path,
+)
 from sekisho.scan.report import FileReport, ScanReport
 
 
@@ -43,7 +51,21 @@ class Scanner:
         )
 
     def scan_file(self, path: Path) -> FileReport:
-        return self._report(str(path), extract_path(path, self.limits))
+        """One file's report; a failure of the scanner itself on this file (a bug, a
+        native library's panic) is reported as this file's problem, so that a directory
+        scan goes on with the rest and a script never reads an empty result as a verdict."""
+        try:
+            return self._report(str(path), extract_path(path, self.limits))
+        except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+            raise
+        except BaseException as exc:
+            detail = f"the scanner failed on this file: {type(exc).__name__}: {str(exc)[:160]}"
+            return FileReport(
+                path=str(path),
+                kind="unknown",
+                detection=self.detector.detect([]),
+                problems=[Problem(ProblemCode.UNREADABLE, "", detail)],
+            )
 
     def scan_paths(
         self,

@@ -1,0 +1,96 @@
+"""The scanner never dies on input: each case a small generated file that once crashed it,
+took gigabytes, or read as clean."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from sekisho.extract import ProblemCode, extract_bytes
+from sekisho.scan import Scanner
+
+
+def _xls_with_a_corner_cell() -> bytes:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("名簿")
+    sheet.write(0, 0, "氏名")
+    sheet.write(65535, 255, "x")  # calamine would build 65,536 × 256 cells (~1 GB)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_with_a_far_cell(tmp_path: Path) -> bytes:
+    import xlsxwriter
+
+    path = tmp_path / "far.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("名簿")
+    sheet.write(0, 0, "氏名")
+    sheet.write(200_000, 2_000, "x")  # 400 million cells: 12 GB in calamine
+    book.close()
+    return path.read_bytes()
+
+
+def test_a_sheet_spanning_a_huge_grid_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    for data in (_xls_with_a_corner_cell(), _xlsx_with_a_far_cell(tmp_path)):
+        extraction = extract_bytes(data, "a.xls")
+        assert [p.code for p in extraction.problems] == [ProblemCode.TOO_LARGE]
+        assert "cells) > 4,000,000" in extraction.problems[0].detail
+
+
+def test_text_longer_than_the_tokenizer_accepts_is_read_in_windows(scanner: Scanner) -> None:
+    line = "あ" * 40_000 + " 氏名 山田 太郎様 携帯 090-1234-5678 " + "い" * 40_000  # > 49,149 bytes
+    report = scanner.scan_bytes(line.encode("utf-8"), "long.txt")
+    assert not report.unscannable
+    assert {"PERSON_NAME", "PHONE_NUMBER"} <= set(report.entities)
+
+
+def test_a_native_panic_in_a_reader_is_a_corrupt_file_not_a_crash(
+    scanner: Scanner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from sekisho.extract import spreadsheet
+
+    class PanicException(BaseException):  # what pyo3 raises for a Rust panic
+        pass
+
+    def panic(*_args: object) -> None:
+        raise PanicException("index out of bounds")
+
+    monkeypatch.setattr(spreadsheet, "read_workbook", panic)
+    data = _xlsx_with_a_far_cell(tmp_path)
+    extraction = extract_bytes(data, "a.xlsx")
+    assert [p.code for p in extraction.problems] == [ProblemCode.CORRUPT]
+    assert "index out of bounds" in extraction.problems[0].detail
+
+
+def test_a_directory_scan_reports_a_failed_file_and_goes_on(
+    scanner: Scanner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("携帯 090-1234-5678 山田 太郎様", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("boom", encoding="utf-8")
+    (tmp_path / "c.txt").write_text("携帯 090-8765-4321 佐藤 花子様", encoding="utf-8")
+    real = scanner.detector.detect
+
+    def failing(parts):  # type: ignore[no-untyped-def]
+        parts = list(parts)
+        if any("boom" in getattr(p, "text", "") for p in parts):
+            raise TypeError("detector bug")
+        return real(parts)
+
+    monkeypatch.setattr(scanner.detector, "detect", failing)
+    report = scanner.scan_paths([tmp_path])
+    assert [Path(f.path).name for f in report.files] == ["a.txt", "b.txt", "c.txt"]
+    failed = report.files[1]
+    assert failed.unscannable and "detector bug" in failed.problems[0].reason
+    assert report.files[0].records == 1 and report.files[2].records == 1
+
+
+def test_iso_2022_jp_2004_is_decoded_not_read_as_ascii(scanner: Scanner) -> None:
+    text = "氏名 山田 剝太郎様\n携帯 090-1234-5678\n"
+    report = scanner.scan_bytes(text.encode("iso2022_jp_2004"), "memo.txt")
+    assert "PHONE_NUMBER" in report.entities and "PERSON_NAME" in report.entities
