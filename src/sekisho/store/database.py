@@ -65,9 +65,10 @@ def _private_sqlite_file(path: str | None) -> None:
     if not path or path == ":memory:" or path.startswith("file:"):
         return
     import os
+    from pathlib import Path
 
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-    os.chmod(path, 0o600)
+    Path(path).chmod(0o600)
 
 
 def migrate(engine: Engine) -> None:
