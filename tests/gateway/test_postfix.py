@@ -236,3 +236,24 @@ def test_sigkill_in_the_middle_of_500_messages_loses_none(stack: Stack) -> None:
     assert len(held) == total // 5
     # A message relayed twice after the crash carries one Sekisho ID in both copies.
     assert all(len(ids) == 1 for ids in numbers_delivered.values())
+
+
+@pytest.mark.parametrize(
+    "shape",
+    ["html only in alternative", "x-uuencode transfer encoding", "data: URI link to an xlsx"],
+)
+def test_hostile_shapes_are_held_not_relayed(stack: Stack, shape: str) -> None:
+    """Three of the gate's hostile shapes through the real Postfix: each is held for the
+    officer with the residents counted, and no copy reaches the outside recipient."""
+    from tests.extract.hostile_mail import SHAPES
+
+    data = SHAPES[shape][0]()
+    data = data.replace(
+        b"From: =?UTF-8?B?5biC5b255omA?= <clerk@city.example.lg.jp>", f"From: {CLERK}".encode()
+    )
+    stack.send([CENTRES[0]], data)
+    stack.wait_for(lambda: len(Database(stack.database_url).messages("held")) == 1)
+    (held,) = Database(stack.database_url).messages("held")
+    assert held.records >= 80 and held.rule == "personal-data-outside"
+    stack.wait_for(lambda: CLERK in delivered_to(stack))  # the sender's notice
+    assert not any(r.endswith("@care.example.jp") for r in delivered_to(stack))
