@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md import downward only; an upward import is a design bug."""
+"""The layers of docs/architecture.md import downward only; an upward import is a design bug."""
 
 from __future__ import annotations
 

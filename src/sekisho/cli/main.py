@@ -21,14 +21,14 @@ from sekisho.scan import Scanner, ScanReport, count_files
 DB_OPTION = click.option(
     "--db",
     "database_url",
-    default="sqlite:///sekisho.db",
+    default="sqlite:///var/sekisho.db",
     show_default=True,
     help="SQLAlchemy database URL (shared by the gateway and the web UI).",
 )
 SPOOL_OPTION = click.option(
     "--spool",
     "spool_dir",
-    default="spool",
+    default="var/spool",
     show_default=True,
     type=click.Path(path_type=Path),
     help="Quarantine directory (shared by the gateway and the web UI).",
@@ -64,7 +64,7 @@ def cli() -> None:
     type=click.Choice(["human", "json"]),
     default="human",
     show_default=True,
-    help="human: a summary per file; json: the contract of DESIGN.md.",
+    help="human: a summary per file; json: the contract of docs/architecture.md.",
 )
 @click.option("--explain", is_flag=True, help="Show why each finding was reported.")
 @click.option(

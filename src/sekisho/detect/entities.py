@@ -1,4 +1,4 @@
-"""The entity types of DESIGN.md (fixed names other tools rely on) and how they count.
+"""The entity types of docs/architecture.md (fixed names other tools rely on) and how they count.
 
 A *record* is one data subject. Only some entity types identify a person on their own;
 the others describe a person already identified (sex, care level) or, like a corporate

@@ -1,4 +1,4 @@
-"""The scan report: the JSON contract of DESIGN.md, and the exit status that goes with it.
+"""The scan report: the JSON contract of docs/architecture.md, and the exit status that goes with it.
 
     {"files": [{"path", "unscannable", "problems": [...], "records",
                 "entities": {TYPE: count}, "findings": [{"entity", "location", "score", "excerpt"}]}]}

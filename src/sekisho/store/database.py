@@ -67,6 +67,7 @@ def _private_sqlite_file(path: str | None) -> None:
     import os
     from pathlib import Path
 
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
     Path(path).chmod(0o600)
 
