@@ -94,3 +94,19 @@ def test_iso_2022_jp_2004_is_decoded_not_read_as_ascii(scanner: Scanner) -> None
     text = "氏名 山田 剝太郎様\n携帯 090-1234-5678\n"
     report = scanner.scan_bytes(text.encode("iso2022_jp_2004"), "memo.txt")
     assert "PHONE_NUMBER" in report.entities and "PERSON_NAME" in report.entities
+
+
+def test_pdf_form_field_values_are_read(scanner: Scanner, tmp_path: Path) -> None:
+    """What a filled-in form shows is in its fields, not in the page's text layer."""
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "form.pdf"
+    page = canvas.Canvas(str(path))
+    page.drawString(50, 800, "Application form")
+    page.acroForm.textfield(
+        name="tel", value="Mobile 090-1234-5678", x=50, y=700, width=300, height=20
+    )
+    page.save()
+    report = scanner.scan_bytes(path.read_bytes(), "form.pdf")
+    assert "PHONE_NUMBER" in report.entities
+    assert any("form fields" in f.location for f in report.findings)

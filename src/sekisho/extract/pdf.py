@@ -1,11 +1,15 @@
-"""PDF through pypdfium2: the text layer of every page. A PDF without one (a scanned
-image) is unscannable ("no text layer"); an encrypted one is unscannable ("encrypted")."""
+"""PDF through pypdfium2: the text layer of every page, and what the page's annotations
+show — form-field values (what a filled-in form displays), notes and their replies —
+which the text layer does not hold. A PDF without text (a scanned image) is unscannable
+("no text layer"); an encrypted one is unscannable ("encrypted")."""
 
 from __future__ import annotations
 
+import ctypes
 from typing import TYPE_CHECKING
 
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 
 from sekisho.extract.parts import TextPart
 from sekisho.extract.problems import ProblemCode
@@ -33,8 +37,15 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
                 textpage = page.get_textpage()
                 text = textpage.get_text_bounded()
                 textpage.close()
+                fields = _annotation_text(page)
             finally:
                 page.close()
+            if fields.strip():
+                pages_with_text += 1
+                walker.budget.take_bytes(len(fields))
+                walker.part(
+                    TextPart(fields, ctx.place(f"page {number + 1}, form fields and notes"))
+                )
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             if text.strip():
                 pages_with_text += 1
@@ -44,3 +55,29 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
             walker.problem(ProblemCode.NO_TEXT, ctx.origin, f"{len(document)} page(s) without text")
     finally:
         document.close()
+
+
+_ANNOTATION_KEYS = (b"V", b"Contents", b"RC")
+
+
+def _annotation_text(page: pypdfium2.PdfPage) -> str:
+    """Values of the page's form fields and the text of its annotations, one a line."""
+    lines: list[str] = []
+    for index in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annotation = pdfium_c.FPDFPage_GetAnnot(page.raw, index)
+        if not annotation:
+            continue
+        try:
+            for key in _ANNOTATION_KEYS:
+                size = pdfium_c.FPDFAnnot_GetStringValue(annotation, key, None, 0)
+                if size <= 2:
+                    continue
+                buffer = ctypes.create_string_buffer(size)
+                pointer = ctypes.cast(buffer, ctypes.POINTER(pdfium_c.FPDF_WCHAR))
+                pdfium_c.FPDFAnnot_GetStringValue(annotation, key, pointer, size)
+                value = buffer.raw[: size - 2].decode("utf-16-le", "replace").strip()
+                if value:
+                    lines.append(value)
+        finally:
+            pdfium_c.FPDFPage_CloseAnnot(annotation)
+    return "\n".join(lines)
