@@ -110,3 +110,64 @@ def test_pdf_form_field_values_are_read(scanner: Scanner, tmp_path: Path) -> Non
     report = scanner.scan_bytes(path.read_bytes(), "form.pdf")
     assert "PHONE_NUMBER" in report.entities
     assert any("form fields" in f.location for f in report.findings)
+
+
+def _repack(data: bytes, rename) -> bytes:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(rename(info.filename), src.read(info))
+    return out.getvalue()
+
+
+def test_ooxml_is_found_by_its_content_types_and_read_with_backslash_names(
+    scanner: Scanner,
+) -> None:
+    from tests.extract.builders import docx_bytes
+
+    original = docx_bytes(["氏名 山田 太郎様 携帯 090-1234-5678"])
+    backslashes = _repack(original, lambda n: n.replace("/", "\\"))
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Override PartName="/doc/main.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    moved = _repack(original, lambda n: "doc/main.xml" if n == "word/document.xml" else n)
+    moved = _repack(moved, lambda n: n)
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(moved)) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for info in src.infolist():
+            body = types.encode() if info.filename == "[Content_Types].xml" else src.read(info)
+            dst.writestr(info.filename, body)
+    for data in (backslashes, buffer.getvalue()):
+        report = scanner.scan_bytes(data, "a.docx")
+        assert report.kind == "docx"
+        assert not report.unscannable and "PHONE_NUMBER" in report.entities
+
+
+def test_a_docx_without_its_main_part_is_corrupt_not_clean(scanner: Scanner) -> None:
+    """The content types name a main document that is not in the package: unscannable,
+    never an empty (clean) document."""
+    import zipfile
+
+    from tests.extract.builders import docx_bytes
+
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes(["x"]))) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for info in src.infolist():
+            if info.filename == "word/document.xml":
+                continue
+            body = types.encode() if info.filename == "[Content_Types].xml" else src.read(info)
+            dst.writestr(info.filename, body)
+    report = scanner.scan_bytes(buffer.getvalue(), "a.docx")
+    assert report.kind == "docx"
+    assert report.unscannable and "main document part" in report.problems[0].reason

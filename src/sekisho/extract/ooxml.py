@@ -26,7 +26,35 @@ class UnsafeXml(Exception):
 
 
 def open_zip(data: bytes) -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO(data))
+    """The package, with member names written by some tools with backslashes
+    (``word\\document.xml``) read as the paths they mean."""
+    zf = zipfile.ZipFile(io.BytesIO(data))
+    for info in zf.infolist():
+        if "\\" in info.filename:
+            del zf.NameToInfo[info.filename]
+            info.filename = info.filename.replace("\\", "/")
+            zf.NameToInfo[info.filename] = info
+    return zf
+
+
+_MAIN_TYPES = {
+    "docx": ("wordprocessingml.document.main+xml", "wordprocessingml.template.main+xml",
+             "ms-word.document.macroEnabled.main+xml", "ms-word.template.macroEnabledTemplate.main+xml"),
+}  # fmt: skip
+
+
+def main_part(zf: zipfile.ZipFile, kind: str, default: str) -> str:
+    """The package's main part as its content types name it (a docx's document need not be
+    ``word/document.xml``); ``default`` when the package does not say."""
+    try:
+        root = parse_xml(zf.read("[Content_Types].xml"))
+    except (KeyError, UnsafeXml, Exception):
+        return default
+    for override in iter_local(root, "Override"):
+        content_type = override.get("ContentType", "")
+        if content_type.endswith(_MAIN_TYPES.get(kind, ())):
+            return override.get("PartName", "").lstrip("/") or default
+    return default
 
 
 def read_member(walker: Walker, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -89,6 +89,15 @@ _OOXML_MARKERS = (
 )
 
 
+# The main part's content type, for packages whose parts are not where Office puts them.
+_CONTENT_TYPE_MARKERS = (
+    (b"spreadsheetml.sheet.main+xml", "xlsx"),
+    (b"ms-excel.sheet.macroEnabled.main+xml", "xlsx"),
+    (b"wordprocessingml.document.main+xml", "docx"),
+    (b"ms-word.document.macroEnabled.main+xml", "docx"),
+    (b"presentationml.presentation.main+xml", "pptx"),
+)
+
 _DAMAGED_MARKERS = ((b"xl/", "xlsx"), (b"word/", "docx"), (b"ppt/", "pptx"))
 
 
@@ -103,9 +112,16 @@ def _sniff_zip(data: bytes) -> str:
             if marker in data:
                 return kind
         return "damaged-zip"
+    names = {n.replace("\\", "/") for n in names}
     for marker, kind in _OOXML_MARKERS:
         if marker in names:
             return kind
+    if "[Content_Types].xml" in names:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            types = zf.read("[Content_Types].xml")[:65536]
+        for marker, kind in _CONTENT_TYPE_MARKERS:
+            if marker in types:
+                return kind
     if "mimetype" in names and "content.xml" in names:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             mimetype = zf.read("mimetype")[:100]

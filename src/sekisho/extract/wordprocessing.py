@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from sekisho.extract import ooxml
 from sekisho.extract.header import guess_header_row
 from sekisho.extract.parts import TablePart, TextPart
+from sekisho.extract.problems import ProblemCode
 
 if TYPE_CHECKING:
     from sekisho.extract.dispatch import FileContext, Walker
@@ -29,7 +30,13 @@ def read_docx(walker: Walker, data: bytes, ctx: FileContext) -> None:
             return
         names = ooxml.member_names(zf)
         tables = 0
-        stories = ["word/document.xml"]
+        main = ooxml.main_part(zf, "docx", "word/document.xml")
+        if main not in names:
+            walker.problem(
+                ProblemCode.CORRUPT, ctx.origin, f"the main document part {main} is missing"
+            )
+            return
+        stories = [main]
         stories += sorted(n for n in names if re.fullmatch(r"word/(header|footer)\d*\.xml", n))
         stories += [
             n
