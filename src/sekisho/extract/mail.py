@@ -293,7 +293,7 @@ class _MailReader:
         if not layout.found:
             # No boundary, or one that never occurs: the standard library and clients
             # show the body as text, and so it is read (with any files it carries).
-            self.body_text(part.body(), None, "body", html=False)
+            self.body_text(part.body().tobytes(), None, "body", html=False)
             return
         for start, end in (layout.preamble, layout.epilogue):
             extra = part.data[start:end]

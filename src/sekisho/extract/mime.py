@@ -39,8 +39,9 @@ class MimePart:
     def transfer_encoding(self) -> str:
         return str(self.headers.get("Content-Transfer-Encoding", "") or "").strip().lower()
 
-    def body(self) -> bytes:
-        return self.data[self.start : self.end]
+    def body(self) -> memoryview:
+        """The body as it was sent, without a copy."""
+        return memoryview(self.data)[self.start : self.end]
 
     def decoded(self) -> bytes:
         """The body with its Content-Transfer-Encoding undone (by the bytes where the
