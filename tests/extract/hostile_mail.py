@@ -363,6 +363,11 @@ def eight_bit_headers_and_body() -> bytes:
     )
 
 
+def latin1_label_over_shift_jis() -> bytes:
+    h = f"Content-Type: text/plain; charset=iso-8859-1{CRLF}Content-Transfer-Encoding: 8bit{CRLF}"
+    return message(h, roster_lines().encode("cp932"))
+
+
 def text_csv_without_a_name() -> bytes:
     part = f"Content-Type: text/csv; charset=utf-8{CRLF}Content-Transfer-Encoding: base64{CRLF}{CRLF}{b64(roster_csv())}"
     h, b = multipart("mixed", [text_part("送付します"), part])
@@ -445,6 +450,7 @@ SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "ISO-2022-JP-2004 body": (iso_2022_jp_2004_body, "people"),
     "8-bit headers and body": (eight_bit_headers_and_body, "people"),
     "text/csv without a name": (text_csv_without_a_name, "people"),
+    "Latin-1 label over Shift_JIS": (latin1_label_over_shift_jis, "people"),
     "html comment and script": (html_script_and_comment, "people"),
     "html tags inside values": (html_tags_inside_values, "people"),
     "base64 block pasted in the body": (base64_block_pasted_in_body, "people"),

@@ -63,3 +63,16 @@ def test_missing_close_delimiter_keeps_the_last_part() -> None:
     data = b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nlast words\r\n'
     (part,) = list(split(data).children())
     assert part.decoded().strip() == b"last words"
+
+
+def test_a_longer_boundary_that_starts_with_ours_is_not_a_delimiter() -> None:
+    """Like the standard library: "--b0undX" inside a part does not end the part."""
+    data = (
+        b'Content-Type: multipart/mixed; boundary="b0und"\r\n\r\n'
+        b"--b0und\r\nContent-Type: text/plain\r\n\r\nline one\r\n--b0undX not a delimiter\r\n"
+        b"--b0und--\r\n"
+    )
+    (part,) = list(split(data).children())
+    assert part.decoded() == b"line one\r\n--b0undX not a delimiter"
+    theirs = message_from_bytes(data, policy=policy.default)
+    assert [p.get_payload(decode=True) for p in theirs.iter_parts()] == [part.decoded()]

@@ -89,7 +89,9 @@ def _ranges(
     preamble_end = end
     position = data.find(delimiter, start, end)
     while position >= 0:
-        if position == start or data[position - 1] == 0x0A:  # at the start of a line
+        if (position == start or data[position - 1] == 0x0A) and _ends_delimiter_line(
+            data, position + len(delimiter), end
+        ):
             line_start = position
             if line_start > start and data[line_start - 1] == 0x0A:
                 line_start -= 1
@@ -109,6 +111,15 @@ def _ranges(
     if opened is not None and opened < end:
         ranges.append((opened, end))  # a missing close delimiter: the rest is the last part
     return ranges, preamble_end, end
+
+
+_DELIMITER_TAIL = re.compile(rb"(?:--)?[ \t]*(?:\r?\n|\r|$)")
+
+
+def _ends_delimiter_line(data: bytes, position: int, end: int) -> bool:
+    """A delimiter line is the boundary, an optional "--", transport padding, the line end
+    (as the standard library's feedparser reads it): "--b0undX" is not a line of "b0und"."""
+    return _DELIMITER_TAIL.match(data, position, min(end, position + 256)) is not None
 
 
 def split(data: bytes, start: int = 0, end: int | None = None) -> MimePart:

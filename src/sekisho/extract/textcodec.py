@@ -8,6 +8,7 @@ fits none of them is reported, not guessed: a wrong guess would hide personal da
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -122,10 +123,32 @@ def decode_declared(data: bytes, charset: str | None) -> Decoded | Undecodable:
                 return decoded
         else:
             try:
-                return Decoded(data.decode(codec), codec)
+                text = data.decode(codec)
             except (LookupError, UnicodeDecodeError):
                 pass
+            else:
+                if not _single_byte(codec) or max(data, default=0) < 0x80:
+                    return Decoded(text, codec)
+                # A Latin label over Japanese bytes shows mojibake, which the recipient
+                # turns back with one menu click: read what the bytes are.
+                guessed = decode_text(data)
+                if isinstance(guessed, Decoded) and _JAPANESE.search(guessed.text):
+                    return guessed
+                return Decoded(text, codec)
     return decode_text(data)
+
+
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _single_byte(codec: str) -> bool:
+    name = codec.lower().replace("_", "-")
+    return name.startswith(
+        ("iso-8859", "iso8859", "latin", "windows-125", "cp125", "koi8")
+    ) or name in (
+        "l1",
+        "cp819",
+    )
 
 
 def _looks_binary(data: bytes) -> bool:
