@@ -43,6 +43,30 @@ def test_a_sheet_spanning_a_huge_grid_is_refused_before_it_is_built(tmp_path: Pa
         assert "cells) > 4,000,000" in extraction.problems[0].detail
 
 
+@pytest.mark.parametrize(
+    ("xml", "rows", "columns"),
+    [
+        (b'<row r="9"><c r="B9"/></row>', 9, 2),
+        (b"<row\tr='120000'><c\nr='AB120000'/></row>", 120_000, 28),  # odd but valid XML
+        (b'<c r="A1"/>' * 50 + b'<c r="XFD1048576"/>', 1_048_576, 16_384),
+    ],
+)
+def test_worksheet_extent_is_read_from_any_reference_spelling(
+    xml: bytes, rows: int, columns: int
+) -> None:
+    import zipfile
+
+    from sekisho.extract.sheet_extent import xlsx_extents
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", b"<worksheet><sheetData>" + xml + b"</sheetData>")
+    (extent,) = xlsx_extents(buffer.getvalue(), 1 << 20, limit=0)  # limit 0: exact read
+    assert (extent.rows, extent.columns) == (rows, columns)
+    (bound,) = xlsx_extents(buffer.getvalue(), 1 << 20, limit=10**12)  # the cheap bound
+    assert bound.rows >= rows and bound.columns >= columns
+
+
 def test_text_longer_than_the_tokenizer_accepts_is_read_in_windows(scanner: Scanner) -> None:
     line = "あ" * 40_000 + " 氏名 山田 太郎様 携帯 090-1234-5678 " + "い" * 40_000  # > 49,149 bytes
     report = scanner.scan_bytes(line.encode("utf-8"), "long.txt")

@@ -85,7 +85,7 @@ def _extents_fit(walker: Walker, data: bytes, ctx: FileContext) -> bool:
 
     limit = walker.limits.max_cells
     if data[:2] == b"PK":
-        extents = sheet_extent.xlsx_extents(data, walker.limits.max_part_bytes)
+        extents = sheet_extent.xlsx_extents(data, walker.limits.max_part_bytes, limit)
     elif data[:4] == b"\xd0\xcf\x11\xe0":
         extents = sheet_extent.xls_extents(data)
     else:
