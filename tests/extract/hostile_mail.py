@@ -166,8 +166,7 @@ def top_header_over_8k() -> bytes:
 def part_header_over_64k() -> bytes:
     pad = "".join(f"X-Pad-{i}: {'a' * 70}{CRLF}" for i in range(1000))
     part = pad + file_part(roster_csv(), "list.csv")
-    h, b = multipart("mixed", [text_part("送付します"), part])
-    return message(h, b)
+    return _with_cover_note(part)
 
 
 def top_header_over_64k() -> bytes:
@@ -190,14 +189,12 @@ def nul_in_plain_body() -> bytes:
 
 def text_plain_carrying_xlsx() -> bytes:
     part = f"Content-Type: text/plain{CRLF}Content-Transfer-Encoding: base64{CRLF}{CRLF}{b64(roster_xlsx())}"
-    h, b = multipart("mixed", [text_part("送付します"), part])
-    return message(h, b)
+    return _with_cover_note(part)
 
 
 def text_plain_7bit_base64_text_of_xlsx() -> bytes:
     part = f"Content-Type: text/plain{CRLF}Content-Transfer-Encoding: 7bit{CRLF}{CRLF}{b64(roster_xlsx())}"
-    h, b = multipart("mixed", [text_part("送付します"), part])
-    return message(h, b)
+    return _with_cover_note(part)
 
 
 def x_uuencode_transfer_encoding() -> bytes:
@@ -271,6 +268,10 @@ def _csv_part_with_cte(cte: str, body: str) -> bytes:
         f"Content-Disposition: attachment; filename=list.csv{CRLF}"
         f"Content-Transfer-Encoding: {cte}{CRLF}{CRLF}{body}"
     )
+    return _with_cover_note(part)
+
+
+def _with_cover_note(part: str) -> bytes:
     h, b = multipart("mixed", [text_part("送付します"), part])
     return message(h, b)
 
@@ -342,8 +343,7 @@ def rfc2231_continued_name_shift_jis_csv() -> bytes:
         f" filename*0*=UTF-8''%E5%90%8D%E7%B0%BF;{CRLF} filename*1*=.csv{CRLF}"
         f"Content-Transfer-Encoding: base64{CRLF}{CRLF}{b64(roster_csv('cp932'))}"
     )
-    h, b = multipart("mixed", [text_part("送付します"), part])
-    return message(h, b)
+    return _with_cover_note(part)
 
 
 def iso_2022_jp_2004_body() -> bytes:

@@ -195,3 +195,15 @@ def test_a_docx_without_its_main_part_is_corrupt_not_clean(scanner: Scanner) -> 
     report = scanner.scan_bytes(buffer.getvalue(), "a.docx")
     assert report.kind == "docx"
     assert report.unscannable and "main document part" in report.problems[0].reason
+
+
+def test_a_zip_asking_for_an_unknown_zip_version_is_unscannable(scanner: Scanner) -> None:
+    from tests.extract.builders import zip_bytes
+    from tests.factories import csv_bytes
+
+    data = bytearray(zip_bytes({"名簿.csv": csv_bytes([["氏名"], ["山田 太郎"]])}))
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 84  # "version needed to extract: 8.4": zipfile refuses the directory
+    report = scanner.scan_bytes(bytes(data), "a.zip")
+    assert report.unscannable
+    assert report.problems[0].code in {ProblemCode.CORRUPT, ProblemCode.UNSUPPORTED}

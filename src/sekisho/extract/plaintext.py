@@ -14,23 +14,25 @@ if TYPE_CHECKING:
     from sekisho.extract.dispatch import FileContext, Walker
 
 
-def read_text(walker: Walker, data: bytes, ctx: FileContext) -> None:
+def _decoded_text(walker: Walker, data: bytes, ctx: FileContext) -> str | None:
+    """The file's text with the files it carries read out, or None with the problem told."""
     decoded = decode_text(data)
     if not isinstance(decoded, Decoded):
         walker.problem(decoded.code, ctx.origin, decoded.detail)
-        return
+        return None
     walker.budget.take_bytes(len(decoded.text))
-    text = embedded.read_embedded(walker, decoded.text, ctx, in_message=False)
-    walker.part(TextPart(text, ctx.origin))
+    return embedded.read_embedded(walker, decoded.text, ctx, in_message=False)
+
+
+def read_text(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    text = _decoded_text(walker, data, ctx)
+    if text is not None:
+        walker.part(TextPart(text, ctx.origin))
 
 
 def read_html(walker: Walker, data: bytes, ctx: FileContext) -> None:
     """An HTML file as a browser shows it (see ``extract.html``)."""
-    decoded = decode_text(data)
-    if not isinstance(decoded, Decoded):
-        walker.problem(decoded.code, ctx.origin, decoded.detail)
-        return
-    walker.budget.take_bytes(len(decoded.text))
-    text = html_to_text(embedded.read_embedded(walker, decoded.text, ctx, in_message=False))
+    source = _decoded_text(walker, data, ctx)
+    text = html_to_text(source) if source is not None else ""
     if text.strip():
         walker.part(TextPart(text, ctx.origin))

@@ -103,27 +103,32 @@ _DAMAGED_MARKERS = ((b"xl/", "xlsx"), (b"word/", "docx"), (b"ppt/", "pptx"))
 
 def _sniff_zip(data: bytes) -> str:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        # A truncated zip has lost its directory but its local headers still name the
-        # entries: enough to tell a damaged workbook from a damaged archive.
+        return _zip_kind(data)
+    except Exception:
+        # zipfile raises BadZipFile, OSError, ValueError, NotImplementedError, EOFError,
+        # zlib.error… on a damaged directory. A truncated zip has lost its directory but
+        # its local headers still name the entries: enough to tell a damaged workbook from
+        # a damaged archive, whose reader then says what is wrong.
         for marker, kind in _DAMAGED_MARKERS:
             if marker in data:
                 return kind
         return "damaged-zip"
-    names = {n.replace("\\", "/") for n in names}
-    for marker, kind in _OOXML_MARKERS:
-        if marker in names:
-            return kind
-    if "[Content_Types].xml" in names:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            types = zf.read("[Content_Types].xml")[:65536]
-        for marker, kind in _CONTENT_TYPE_MARKERS:
-            if marker in types:
+
+
+def _zip_kind(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = {n.replace("\\", "/"): n for n in zf.namelist()}
+        for marker, kind in _OOXML_MARKERS:
+            if marker in names:
                 return kind
-    if "mimetype" in names and "content.xml" in names:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            mimetype = zf.read("mimetype")[:100]
-        return "ods" if b"spreadsheet" in mimetype else "odf"
+        if "[Content_Types].xml" in names:
+            with zf.open(names["[Content_Types].xml"]) as member:
+                types = member.read(65536)  # the head only: a member may be a bomb
+            for marker, kind in _CONTENT_TYPE_MARKERS:
+                if marker in types:
+                    return kind
+        if "mimetype" in names and "content.xml" in names:
+            with zf.open(names["mimetype"]) as member:
+                mimetype = member.read(100)
+            return "ods" if b"spreadsheet" in mimetype else "odf"
     return "zip"
