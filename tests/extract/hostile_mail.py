@@ -412,6 +412,18 @@ def html_attachment_without_name() -> bytes:
     return message(h, b)
 
 
+def roster_where_the_blank_line_should_be() -> bytes:
+    """No blank line after the headers: the first line that is not a header starts the
+    body (the standard library and clients show it); it once fell between the two."""
+    head = f"Content-Type: text/plain; charset=utf-8{CRLF}X-Note: see below{CRLF}"
+    return (HEAD + head + roster_lines() + CRLF + CRLF + "以上" + CRLF).encode("utf-8")
+
+
+def part_without_a_blank_line() -> bytes:
+    part = f"Content-Type: text/plain; charset=utf-8{CRLF}{roster_lines()}"
+    return _with_cover_note(part)
+
+
 SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "html only in alternative": (html_only_in_alternative, "people"),
     "html with an unclosed head": (html_unclosed_head, "people"),
@@ -456,4 +468,6 @@ SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "base64 block pasted in the body": (base64_block_pasted_in_body, "people"),
     "quoted-printable soft breaks": (qp_soft_breaks_inside_values, "people"),
     "html attachment without a name": (html_attachment_without_name, "people"),
+    "roster where the blank line should be": (roster_where_the_blank_line_should_be, "people"),
+    "part without a blank line": (part_without_a_blank_line, "people"),
 }

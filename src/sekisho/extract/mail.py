@@ -30,7 +30,7 @@ from email.message import Message
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
-from sekisho.extract import embedded, mime, transfer
+from sekisho.extract import embedded, mail_crosscheck, mime, transfer
 from sekisho.extract.html import html_to_text
 from sekisho.extract.mime import HEADER_LIMIT, MAX_DEPTH, MimePart, split
 from sekisho.extract.parts import TextPart
@@ -169,7 +169,8 @@ def _decode_words(value: str) -> str:
             pending = []
         if not pending:
             out.append(value[position : match.start()])
-        raw = text.encode("ascii", "surrogateescape")
+        # Raw 8-bit bytes inside a word are already decoded text here (``_fix_text``).
+        raw = text.encode("utf-8", "surrogateescape")
         if encoding in "Bb":
             data = transfer.b64decode(raw)
         else:
@@ -222,7 +223,15 @@ def _display_names(raw: str) -> list[str]:
 
 
 def read_eml(walker: Walker, data: bytes, ctx: FileContext) -> None:
-    _MailReader(walker, ctx).message(split(data))
+    reader = _MailReader(walker, ctx)
+    reader.message(split(data))
+    missed = mail_crosscheck.unread_leaves(data, reader.read)
+    if missed:
+        reader.problem(
+            ProblemCode.CORRUPT,
+            "mail programs divide this message into parts differently from the scan; "
+            f"not read: {', '.join(missed[:3])}",
+        )
 
 
 class _MailReader:
@@ -230,6 +239,7 @@ class _MailReader:
         self.walker = walker
         self.ctx = ctx
         self.unnamed = 0
+        self.read: list[tuple[int, int]] = []  # ranges of the message's bytes read as bodies
 
     def message(self, root: MimePart) -> None:
         self.head(root, "headers", top=True)
@@ -278,6 +288,7 @@ class _MailReader:
             )
             return
         if ctype in _MESSAGE_TYPES:
+            self.read.append((part.start, part.end))
             content = part.decoded()
             self.walker.budget.take_bytes(len(content))
             name = _filename(part.headers) or _subject_name(content)
@@ -293,9 +304,11 @@ class _MailReader:
         if not layout.found:
             # No boundary, or one that never occurs: the standard library and clients
             # show the body as text, and so it is read (with any files it carries).
+            self.read.append((part.start, part.end))
             self.body_text(part.body().tobytes(), None, "body", html=False)
             return
         for start, end in (layout.preamble, layout.epilogue):
+            self.read.append((start, end))
             extra = part.data[start:end]
             if extra.strip():
                 self.body_text(extra, None, "preamble/epilogue", html=False)
@@ -324,9 +337,12 @@ class _MailReader:
                 if i != j and j not in dropped and a in b and (a != b or i < j):
                     dropped.add(i)
                     break
+        # A dropped twin was read as part of the alternative that contains it.
+        self.read.extend((parts[k].start, parts[k].end) for k in dropped)
         return [p for k, p in enumerate(parts) if k not in dropped]
 
     def leaf(self, part: MimePart) -> None:
+        self.read.append((part.start, part.end))
         ctype = part.content_type
         decoded = part.transfer()
         payload = _undo_nested(decoded.data)

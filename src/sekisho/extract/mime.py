@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
+from email.feedparser import headerRE
 from email.message import Message
 from email.parser import BytesHeaderParser
 
 from sekisho.extract import transfer
 
-_HEADER_END = re.compile(rb"\r?\n\r?\n")
 MAX_DEPTH = 32  # multipart inside multipart; real mail stays under 8
 HEADER_LIMIT = 1 << 16  # one header block, in bytes
 
@@ -126,19 +126,32 @@ def split(data: bytes, start: int = 0, end: int | None = None) -> MimePart:
     """The part (or whole message) in data[start:end]: its headers and its body's range."""
     end = len(data) if end is None else end
     head = data[start : min(end, start + HEADER_LIMIT)]
-    match = _HEADER_END.search(head)
-    if match is None:
-        if head[:1] in (b"\r", b"\n"):  # no headers at all, only a body
-            skip = 2 if head[:2] == b"\r\n" else 1
-            return MimePart(Message(), data, start + skip, end)
-        headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+    headers_end, body_start = _header_block(head)
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head[:headers_end])
+    if body_start is None:
         if end - start > HEADER_LIMIT:
             return MimePart(headers, data, end, end, header_complete=False)
-        # No blank line: the first line that is not a header ends the block, as in the
-        # standard library (MissingHeaderBodySeparatorDefect); the rest is the body.
-        rest = headers.get_payload()
-        rest_bytes = rest.encode("ascii", "surrogateescape") if isinstance(rest, str) else b""
-        headers.set_payload(None)
-        return MimePart(headers, data, end - len(rest_bytes), end)
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head[: match.end()])
-    return MimePart(headers, data, start + match.end(), end)
+        body_start = len(head)
+    return MimePart(headers, data, start + body_start, end)
+
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
+_HEADER_LINE = re.compile(headerRE.pattern.encode("ascii"))
+
+
+def _header_block(head: bytes) -> tuple[int, int | None]:
+    """Where the header block ends and the body starts, by the standard library's rule
+    (email.feedparser): a blank line ends the block and is dropped; any other line that
+    is not a header or a continuation ends it too and is the body's first line
+    (MissingHeaderBodySeparatorDefect), so nothing between headers and body is lost.
+    The body start is None when every line of ``head`` is a header."""
+    position = 0
+    for match in _LINE.finditer(head):
+        line = match.group()
+        if not line:
+            break
+        if not _HEADER_LINE.match(line):
+            blank = line in (b"\r\n", b"\n", b"\r")
+            return position, match.end() if blank else position
+        position = match.end()
+    return position, None
