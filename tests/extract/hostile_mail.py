@@ -424,6 +424,27 @@ def part_without_a_blank_line() -> bytes:
     return _with_cover_note(part)
 
 
+def _encoded_body(data: bytes, charset: str, subtype: str = "plain") -> bytes:
+    head = (
+        f"Content-Type: text/{subtype}; charset={charset}{CRLF}"
+        f"Content-Transfer-Encoding: base64{CRLF}"
+    )
+    return message(head, b64(data))
+
+
+def utf16_body_with_a_bom() -> bytes:
+    return _encoded_body(roster_lines().encode("utf-16"), "utf-16")
+
+
+def utf16be_body_unlabelled() -> bytes:
+    """No BOM, an ASCII label: once read with its NULs dropped, as noise."""
+    return _encoded_body(roster_lines().encode("utf-16-be"), "us-ascii")
+
+
+def utf32_html_labelled_utf8() -> bytes:
+    return _encoded_body(f"<p>{roster_html_table()}</p>".encode("utf-32"), "utf-8", "html")
+
+
 SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "html only in alternative": (html_only_in_alternative, "people"),
     "html with an unclosed head": (html_unclosed_head, "people"),
@@ -470,4 +491,7 @@ SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "html attachment without a name": (html_attachment_without_name, "people"),
     "roster where the blank line should be": (roster_where_the_blank_line_should_be, "people"),
     "part without a blank line": (part_without_a_blank_line, "people"),
+    "UTF-16 body with a BOM": (utf16_body_with_a_bom, "people"),
+    "UTF-16BE body, no BOM, ASCII label": (utf16be_body_unlabelled, "people"),
+    "UTF-32 HTML labelled UTF-8": (utf32_html_labelled_utf8, "people"),
 }

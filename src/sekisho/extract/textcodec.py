@@ -17,9 +17,12 @@ from sekisho.extract.problems import ProblemCode
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),  # before UTF-16's, which it begins with
+    (b"\x00\x00\xfe\xff", "utf-32"),
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
+_WIDE = frozenset({"utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be"})
 
 # Control bytes that never occur in text; TAB, LF, FF, CR and ESC (ISO-2022-JP) do.
 _CONTROL = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
@@ -113,10 +116,14 @@ CHARSET_ALIASES = {
 def decode_declared(data: bytes, charset: str | None) -> Decoded | Undecodable:
     """Text in the charset its label declares; where the label is missing, unknown or
     wrong, the bytes decide (``decode_text``). NUL bytes, which a mail client skips, are
-    dropped first so that one of them cannot turn a resident list into "binary"."""
+    dropped first so that one of them cannot turn a resident list into "binary" (but not
+    from UTF-16 or UTF-32, where they are half the text)."""
+    codec = CHARSET_ALIASES.get(charset.strip().lower(), charset.strip()) if charset else ""
+    wide = _wide(data, codec)
+    if wide is not None:
+        return wide
     data = data.replace(b"\x00", b"")
-    if charset:
-        codec = CHARSET_ALIASES.get(charset.strip().lower(), charset.strip())
+    if codec:
         if codec == "iso2022_jp_ext":
             decoded = _iso2022(data)
             if decoded is not None:
@@ -136,6 +143,34 @@ def decode_declared(data: bytes, charset: str | None) -> Decoded | Undecodable:
                     return guessed
                 return Decoded(text, codec)
     return decode_text(data)
+
+
+def _wide(data: bytes, codec: str) -> Decoded | None:
+    """UTF-16 or UTF-32 text: by its label, its BOM, or (unlabelled, no BOM) NULs that
+    fall almost all on one side of the byte pairs, as in UTF-16 of ASCII digits and
+    spaces (a kanji such as U+4E00 puts a few on the other side)."""
+    if codec.lower().replace("_", "-") in _WIDE:
+        try:
+            return Decoded(data.decode(codec), codec.lower())
+        except UnicodeDecodeError:
+            pass
+    for bom, encoding in _BOMS[1:]:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError:
+                return None
+    sample = data[:65536]
+    nuls = sample.count(0)
+    if nuls < max(4, len(sample) // 8):
+        return None
+    for encoding, offset in (("utf-16-le", 1), ("utf-16-be", 0)):
+        if sample[offset::2].count(0) >= nuls * 0.9 and len(data) % 2 == 0:
+            try:
+                return Decoded(data.decode(encoding), encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
 
 
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
