@@ -445,6 +445,12 @@ def utf32_html_labelled_utf8() -> bytes:
     return _encoded_body(f"<p>{roster_html_table()}</p>".encode("utf-32"), "utf-8", "html")
 
 
+def base64_csv_in_a_folded_header() -> bytes:
+    blob = base64.b64encode(roster_csv()).decode("ascii")
+    folded = CRLF.join(" " + blob[i : i + 76] for i in range(0, len(blob), 76))
+    return message(f"X-Data:{folded}{CRLF}Content-Type: text/plain{CRLF}", "こんにちは")
+
+
 SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "html only in alternative": (html_only_in_alternative, "people"),
     "html with an unclosed head": (html_unclosed_head, "people"),
@@ -494,4 +500,5 @@ SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
     "UTF-16 body with a BOM": (utf16_body_with_a_bom, "people"),
     "UTF-16BE body, no BOM, ASCII label": (utf16be_body_unlabelled, "people"),
     "UTF-32 HTML labelled UTF-8": (utf32_html_labelled_utf8, "people"),
+    "base64 CSV in a folded header": (base64_csv_in_a_folded_header, "people"),
 }

@@ -4,6 +4,8 @@ message is unscannable — never clean."""
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +32,11 @@ def _payload(kind: str, encoding: str) -> tuple[str, str]:
     return "base64", b64(b64(data).encode("ascii"))  # base64 of base64
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("SEKISHO_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(
     kind=st.sampled_from(["csv", "xlsx"]),
     encoding=st.sampled_from(

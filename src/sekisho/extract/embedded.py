@@ -31,6 +31,7 @@ _DATA_URI = re.compile(
 _BASE64_RUN = re.compile(
     r"(?<![A-Za-z0-9+/])(?:[A-Za-z0-9+/]{4}[ \t]*(?:\r?\n[ \t]*)?){8,}[A-Za-z0-9+/=]{0,4}"
 )
+_RUN_ENDS = frozenset("\"'<>()[]{};,.")
 _UU = re.compile(r"^begin(?:-base64)? [0-7]{3,4} [^\r\n]*\r?$", re.MULTILINE)
 _UU_END = re.compile(r"^(?:end|====)\r?$", re.MULTILINE)
 
@@ -77,6 +78,13 @@ def find(text: str) -> Iterator[Embedded]:
         if any(s <= match.start() < e for s, e in taken):
             continue
         run = match.group(0)
+        after = text[match.end() : match.end() + 1]
+        if after and not after.isspace() and after not in _RUN_ENDS:
+            # The run ran on into the next line's word ("…AAAA\nContent-Type"): a block
+            # ends at a line's end, so the line it ran into is not part of it.
+            run = run[: run.rstrip().rfind("\n") + 1].rstrip()
+            if len(run) < 32:
+                continue
         if not any(ch.isdigit() or ch in "+/" for ch in run) or run.isalpha():
             continue  # a long word, not an encoding
         try:
@@ -85,7 +93,7 @@ def find(text: str) -> Iterator[Embedded]:
             continue
         if len(data) >= 16:
             number += 1
-            yield Embedded(f"base64 block {number}", data, *match.span())
+            yield Embedded(f"base64 block {number}", data, match.start(), match.start() + len(run))
 
 
 def _data_uri_bytes(body: str, is_base64: bool) -> bytes:

@@ -261,7 +261,10 @@ class _MailReader:
         if filename:
             lines.append(f"file name: {filename}")
         if lines:
-            self.text("\n".join(lines), where)
+            # A header can carry a file too (base64 in an X- header, a data: URI): read
+            # like a body's, since a recipient's script decodes it as easily.
+            text = embedded.read_embedded(self.walker, "\n".join(lines), self.ctx, in_message=True)
+            self.text(text, where)
         if names:
             # A correspondent's name beside an address is the envelope; anything more in a
             # display name (a second name, a birth date, a number) is content.
