@@ -13,6 +13,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from aiosmtpd.smtp import SMTP
 
+from sekisho.gateway.submission import Submission
 from sekisho.gateway.upstream import SmtpUpstream
 
 
@@ -23,7 +24,12 @@ class Relay:
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         try:
             await self.upstream.send(
-                envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content
+                Submission.received(
+                    envelope.mail_from,
+                    list(envelope.rcpt_tos),
+                    envelope.original_content,
+                    envelope.mail_options,
+                )
             )
         except Exception:
             return "451 4.3.0 upstream failed"

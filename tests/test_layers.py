@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "web": {"extract", "detect", "scan", "policy", "actions", "store"},
     "cli": {"extract", "detect", "scan", "policy", "actions", "store", "gateway", "web"},
 }
-SHARED = {"errors", "__init__"}
+SHARED = {"errors", "addresses", "__init__"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -4,7 +4,8 @@
     ├── RegistryError               a recognizer registry was built wrongly
     │   └── DuplicateRecognizerError  a second recognizer for one entity type
     ├── ScanInputError              a path given to the scanner cannot be opened at all
-    └── DecisionError               an approval, rejection or cancel that is not allowed
+    ├── DecisionError               an approval, rejection or cancel that is not allowed
+    └── StoreLostError              the database file was removed or replaced while in use
 
 A file that is *read* but cannot be understood (corrupt, encrypted, unknown encoding)
 is not an exception: it becomes a ``Problem`` in the report, so that policy can decide
@@ -35,3 +36,8 @@ class DecisionError(SekishoError):
     def __init__(self, reason: str, reason_ja: str) -> None:
         super().__init__(reason)
         self.reason_ja = reason_ja
+
+
+class StoreLostError(SekishoError):
+    """The database file this process opened was removed or replaced under it: nothing
+    written now would be found again, so the gateway answers 451 until it is restarted."""

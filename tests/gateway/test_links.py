@@ -3,6 +3,7 @@ from pathlib import Path
 
 from sekisho.actions.links import LinkSigner
 from sekisho.gateway.pipeline import Pipeline
+from sekisho.gateway.submission import Submission
 from sekisho.gateway.upstream import MaildirUpstream
 from sekisho.policy import default_policy
 from sekisho.scan import Scanner
@@ -27,7 +28,9 @@ def test_delay_notice_carries_a_signed_cancel_link(tmp_path: Path) -> None:
         "資料です", {"a.zip": zip_bytes({"a.txt": b"hello"})}, charset="utf-8"
     ).replace(b"\n", b"\r\n")
     outcome = asyncio.run(
-        pipeline.process("clerk@city.example.lg.jp", ["someone@example.com"], data)
+        pipeline.process(
+            Submission.received("clerk@city.example.lg.jp", ["someone@example.com"], data)
+        )
     )
     assert outcome.action == "delay"
     (notice,) = [
@@ -58,7 +61,11 @@ def test_verdicts_and_scan_latency_are_counted(tmp_path: Path) -> None:
     data = eml_bytes(
         "資料です", {"a.zip": zip_bytes({"a.txt": b"hello"})}, charset="utf-8"
     ).replace(b"\n", b"\r\n")
-    asyncio.run(pipeline.process("clerk@city.example.lg.jp", ["someone@example.com"], data))
+    asyncio.run(
+        pipeline.process(
+            Submission.received("clerk@city.example.lg.jp", ["someone@example.com"], data)
+        )
+    )
     assert REGISTRY.get_sample_value("sekisho_verdicts_total", {"action": "delay"}) == before + 1
     assert REGISTRY.get_sample_value("sekisho_scan_seconds_count") == scans + 1
 
@@ -80,7 +87,9 @@ def test_every_relayed_message_reaches_the_audit_log_with_the_chain_intact(tmp_p
         for number in range(5):
             data = eml_bytes(f"会議のお知らせ {number}", charset="utf-8").replace(b"\n", b"\r\n")
             outcome = await pipeline.process(
-                "clerk@city.example.lg.jp", ["colleague@city.example.lg.jp"], data
+                Submission.received(
+                    "clerk@city.example.lg.jp", ["colleague@city.example.lg.jp"], data
+                )
             )
             ids.append(outcome.sekisho_id)
         await pipeline.audit.flush()

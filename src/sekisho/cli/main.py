@@ -135,6 +135,13 @@ def _scan_with_progress(
     "--interval", default=5.0, show_default=True, help="Seconds between scheduler passes."
 )
 @click.option(
+    "--relay-timeout",
+    default=60.0,
+    show_default=True,
+    help="Seconds for each reply of the next hop; a whole transfer may take this plus "
+    "one second per MiB.",
+)
+@click.option(
     "--web-url", default=None, help="The web UI's address, for cancel links in delay notices."
 )
 @click.option(
@@ -155,6 +162,7 @@ def gateway(
     spool_dir: Path,
     policy_path: Path | None,
     interval: float,
+    relay_timeout: float,
     web_url: str | None,
     secret: str | None,
     metrics_port: int | None,
@@ -187,6 +195,7 @@ def gateway(
         database_url=database_url,
         spool_dir=spool_dir,
         scheduler_interval=interval,
+        relay_timeout=relay_timeout,
         web_url=web_url,
         secret=secret,
     )

@@ -3,48 +3,43 @@
 Order matters for never losing a message: a held or delayed message is answered 250 only
 after its spool file is fsync'd and its row committed; a relayed one only after the next
 hop accepted it. Anything else raises, and the SMTP edge answers 451 so the MTA retries.
-The Sekisho ID is derived from the envelope and the bytes, so a message the MTA retries
-after a crash gets the same ID: a duplicate is recognised (stored ones) or marked (relayed
-ones carry the same X-Sekisho-Id).
+The Sekisho ID is derived from the envelope and the bytes (``Submission``), so a message
+the MTA retries after a crash gets the same ID: a duplicate is recognised (stored ones)
+or marked (relayed ones carry the same X-Sekisho-Id). Notices to the sender go through
+the outbox (written with the row they tell of) and are retried until sent.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
 from sekisho.actions import headers, notices, rewrite
 from sekisho.actions.links import LinkSigner
+from sekisho.addresses import canonical
 from sekisho.detect.redact import redact
 from sekisho.extract.mail import read_head
+from sekisho.gateway import records
 from sekisho.gateway.auditlog import BatchedAudit
 from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
+from sekisho.gateway.records import context_of, stored_record, submission_of
+from sekisho.gateway.submission import Submission, notice_submission
 from sekisho.gateway.upstream import Upstream
-from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
+from sekisho.policy import Attachment, Policy, evaluate, facts_from_report
 from sekisho.scan import FileReport, Scanner
-from sekisho.store import Database, MessageRecord, Spool, utcnow
+from sekisho.store import Action, Database, MessageRecord, Notice, Spool, utcnow
 from sekisho.store.database import recipient_domains
 
 log = logging.getLogger("sekisho.gateway")
 
 INLINE_SCAN_BYTES = 64 * 1024
-
-
-def sekisho_id_for(mail_from: str, recipients: list[str], data: bytes) -> str:
-    digest = hashlib.sha256()
-    digest.update(mail_from.encode("utf-8", "surrogateescape") + b"\0")
-    for recipient in recipients:
-        digest.update(recipient.encode("utf-8", "surrogateescape") + b"\0")
-    digest.update(data)
-    return digest.hexdigest()[:24]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +77,15 @@ class Pipeline:
         return True
 
     def __post_init__(self) -> None:
-        self.audit = BatchedAudit(lambda events: self._io(self.database.audit_many, events))
+        self.audit = BatchedAudit(lambda events: self.run_io(self.database.audit_many, events))
 
-    async def process(self, mail_from: str, recipients: list[str], data: bytes) -> Outcome:
-        sekisho_id = sekisho_id_for(mail_from, recipients, data)
+    async def process(self, submission: Submission) -> Outcome:
+        # A lost database file means nothing stored now would be found again: 451 for
+        # every message (relayed ones too: their audit events would be lost) until the
+        # gateway is restarted on the right file.
+        self.database.check()
+        sekisho_id = submission.sekisho_id
+        data = submission.data
         started = time.perf_counter()
         if len(data) <= INLINE_SCAN_BYTES:
             # A plain message scans in about a millisecond: a thread hop would cost more.
@@ -100,8 +100,8 @@ class Pipeline:
         head = read_head(data)
         facts = facts_from_report(
             report,
-            sender=mail_from,
-            recipients=recipients,
+            sender=submission.mail_from,
+            recipients=list(submission.recipients),
             visible=head.visible_recipients,
             size=len(data),
             attachments=_attachments(report),
@@ -111,134 +111,186 @@ class Pipeline:
         log.info(
             "%s from=%s rcpts=%d verdict=%s records=%d",
             sekisho_id,
-            _mask(mail_from),
-            len(recipients),
+            _mask(submission.mail_from),
+            len(submission.recipients),
             verdict.header,
             facts.records,
         )
         if "bcc" in verdict.modifiers:
             data = rewrite.move_to_bcc(data, lambda a: self.policy.recipient_class(a) == "internal")
-        stamped = headers.stamp(data, sekisho_id, verdict.header)
-        del data, report  # from here on only the stamped copy is needed
+        stamped = submission.with_data(headers.stamp(data, sekisho_id, verdict.header))
+        del data, report, submission  # from here on only the stamped copy is needed
         cancel_url = (
             self.links.url(sekisho_id, "cancel") if self.links and verdict.action == "delay" else ""
         )
-        action = verdict.action
+        action = Action(verdict.action)
         # Notices and the queue show the subject masked (a "山田 太郎様の件" is personal data
         # too); relayed mail needs neither, so the hot path skips the detector pass.
-        subject = "" if action == "deliver" else redact(self.scanner.detector, head.subject)
+        subject = "" if action is Action.DELIVER else redact(self.scanner.detector, head.subject)
         context = notices.NoticeContext(sekisho_id, subject, facts, verdict, cancel_url)
-        if action in ("deliver", "encrypt"):
-            if action == "deliver":
-                await self.upstream.send(mail_from, recipients, stamped)
+        if action in (Action.DELIVER, Action.ENCRYPT):
+            if action is Action.DELIVER:
+                await self.upstream.send(stamped)
             else:
-                await self.send_encrypted(sekisho_id, mail_from, recipients, stamped, context)
-            done = "relayed" if action == "deliver" else "encrypted"
+                await self.send_encrypted(stamped, context)
+                await self.run_io(self.database.notice_ready, sekisho_id)
+                await self.send_notices(sekisho_id)
+            done = "relayed" if action is Action.DELIVER else "encrypted"
             detail = {
-                "sender": mail_from,
-                "domains": recipient_domains(recipients),
+                "sender": stamped.mail_from,
+                "domains": recipient_domains(list(stamped.recipients)),
                 "verdict": verdict.header,
                 "records": facts.records,
                 "entities": facts.entities,
             }
             self.audit.record("gateway", f"message.{done}", sekisho_id, detail)
             return Outcome(f"250 2.0.0 Ok: {done} as {sekisho_id}", action, sekisho_id)
-        state = {"hold": "held", "delay": "delayed", "reject": "rejected"}[action]
-        stored = await self._store(
-            sekisho_id, state, mail_from, recipients, stamped, facts, verdict, subject
+        record = stored_record(
+            stamped, facts, verdict, subject, self.policy, self.scanner.detector, utcnow()
         )
+        tell = {Action.HOLD: notices.held, Action.DELAY: notices.delayed}.get(
+            action, notices.rejected
+        )
+        notice = records.notice(record.state, stamped.mail_from, tell(context), sekisho_id)
+        stored = await self._store(record, stamped.data, notice)
         if stored is not None:  # the MTA retried a message already stored: not twice
             log.info("duplicate %s (already %s)", sekisho_id, stored)
             return Outcome(f"250 2.0.0 Ok: already {stored} as {sekisho_id}", stored, sekisho_id)
-        notice = {"held": notices.held, "delayed": notices.delayed, "rejected": notices.rejected}[
-            state
-        ](context)
-        await self.notify(mail_from, notice, sekisho_id)
-        return Outcome(f"250 2.0.0 Ok: {state} as {sekisho_id}", action, sekisho_id)
+        # Told now if the notice port takes it; else the scheduler's outbox retries it.
+        await self.send_notices(sekisho_id)
+        return Outcome(f"250 2.0.0 Ok: {record.state} as {sekisho_id}", action, sekisho_id)
 
-    async def send_encrypted(
-        self,
-        sekisho_id: str,
-        mail_from: str,
-        recipients: list[str],
-        data: bytes,
-        context: notices.NoticeContext,
-    ) -> None:
+    async def send_encrypted(self, submission: Submission, context: notices.NoticeContext) -> None:
+        """Relay with the attachments in one AES zip, its password told to the sender
+        once the zip has left. Zip and password are made once and kept (spool and outbox):
+        a relay retried after a failure or a crash sends the same bytes, and the sender
+        hears of one password."""
+        encrypted = await self.run_io(self._encrypted_once, submission, context)
+        await self.upstream.send(submission.with_data(encrypted))
+
+    def _encrypted_once(self, submission: Submission, context: notices.NoticeContext) -> bytes:
+        sekisho_id = submission.sekisho_id
+        name = f"{sekisho_id}.encrypted.eml"
+        told = self.database.notice(sekisho_id, "password")
+        if told is not None and name in self.spool.names():
+            return self.spool.read(name)
         secret = rewrite.make_password()
-        encrypted, names = rewrite.encrypt_attachments(data, secret)
-        await self.upstream.send(mail_from, recipients, encrypted)
-        if names:
-            shown = [redact(self.scanner.detector, name) for name in names]
-            await self.notify(mail_from, notices.password(context, secret, shown), sekisho_id)
+        encrypted, names = rewrite.encrypt_attachments(submission.data, secret)
+        if not names:  # nothing to encrypt: no password to tell
+            return encrypted
+        to = submission.mail_from
+        if not self.may_receive_secret(to):
+            # A password goes only to someone the city knows: an envelope sender can be
+            # anything. The zip leaves; the officer hears of the withheld password.
+            self.database.audit(
+                "gateway",
+                "notice.withheld",
+                sekisho_id,
+                {"kind": "password", "sender": to, "why": "not an account or internal address"},
+            )
+            return encrypted
+        shown = [redact(self.scanner.detector, n) for n in names]
+        body = notices.password(context, secret, shown)
+        self.database.put_secret(records.notice("password", to, body, sekisho_id, secret=True))
+        self.spool.write(name, encrypted)
+        return encrypted
 
-    async def notify(self, to: str, notice: bytes, sekisho_id: str) -> bool:
-        """Send a notice to the sender; False (logged) when it could not be sent. The
-        decision stands either way; the scheduler's outbox retries the notices it owns."""
+    def may_receive_secret(self, address: str) -> bool:
+        if self.policy.recipient_class(address) == "internal":
+            return True
+        return self.database.user(canonical(address, self.policy.recipient_delimiter)) is not None
+
+    async def send_notices(self, sekisho_id: str | None = None) -> int:
+        """Send what the outbox holds (or only ``sekisho_id``'s notices); the number sent.
+        A notice that fails stays for the next pass."""
         target = self.notices_to or self.upstream
-        try:
-            await target.send("", [to], notice)
-        except Exception as exc:
-            log.warning("notice for %s to sender failed: %s", sekisho_id, exc)
-            return False
-        return True
+        sent = 0
+        for notice in await self.run_io(self.database.notices_to_send):
+            if sekisho_id is not None and notice.sekisho_id != sekisho_id:
+                continue
+            try:
+                await target.send(
+                    notice_submission(notice.recipient, notice.body, notice.sekisho_id)
+                )
+            except Exception as exc:
+                log.warning("notice %s for %s failed: %s", notice.kind, notice.sekisho_id, exc)
+                await self.run_io(self.database.notice_failed, notice.id, str(exc))
+                continue
+            if await self.run_io(self.database.notice_sent, notice.id):
+                sent += 1
+        return sent
 
-    async def _store(
-        self,
-        sekisho_id: str,
-        state: str,
-        mail_from: str,
-        recipients: list[str],
-        data: bytes,
-        facts: MessageFacts,
-        verdict: Verdict,
-        subject: str,
-    ) -> str | None:
-        """Spool then commit; None when stored now, the earlier state when it already was
-        (the unique Sekisho ID refuses a second row, whichever gateway process tries)."""
-        now = utcnow()
-        record = MessageRecord(
-            sekisho_id=sekisho_id,
-            state=state,
-            mail_from=mail_from,
-            rcpt_to=list(recipients),
-            action=verdict.action,
-            verdict_header=verdict.header,
-            rule=verdict.rule,
-            role=verdict.role,
-            then=verdict.then,
-            modifiers=list(verdict.modifiers),
-            reasons=[{"rule": r.rule, "ja": r.ja, "en": r.en} for r in verdict.reasons],
-            entities=dict(facts.entities),
-            samples={k: list(v) for k, v in facts.samples.items()},
-            records=facts.records,
-            unscannable=facts.unscannable,
-            size=facts.size,
-            spool_name=f"{sekisho_id}.eml",
-            created_at=now,
-            release_at=now + timedelta(minutes=verdict.minutes) if state == "delayed" else None,
-            expires_at=now + timedelta(hours=self.policy.hold_expiry_hours)
-            if state == "held"
-            else None,
-            attempts=0,
+    async def release(self, sekisho_id: str, now: datetime) -> bool:
+        """Send a due message (approved, or delayed whose time came) once: claimed first,
+        so that of two gateways, or a release and the sender's cancel, one goes ahead."""
+        record = await self.run_io(self.database.claim_release, sekisho_id, now)
+        if record is None:
+            return False
+        try:
+            data = await self.run_io(self.spool.read, record.spool_name)
+            submission = submission_of(record, data)
+            if record.action == Action.HOLD and record.then == Action.ENCRYPT:
+                decision = f"approved by {record.decided_by or 'approver'}; encrypted"
+                submission = submission.with_data(
+                    headers.prepend(data, "X-Sekisho-Decision", decision)
+                )
+                await self.send_encrypted(submission, context_of(record))
+            else:
+                await self.upstream.send(submission)
+        except asyncio.CancelledError:
+            # Shutdown: the claim is given back now rather than left to its lease.
+            self.database.release_failed(sekisho_id, "cancelled by shutdown")
+            raise
+        except Exception as exc:
+            log.warning("release of %s failed: %s", sekisho_id, exc)
+            await self.run_io(self.database.release_failed, sekisho_id, str(exc))
+            return False
+        return await self.run_io(self.database.released, sekisho_id)
+
+    async def expire(self, record: MessageRecord, now: datetime) -> bool:
+        body = notices.expired(context_of(record))
+        notice = records.notice("expired", record.mail_from, body, record.sekisho_id)
+        return await self.run_io(self.database.expire, record.sekisho_id, now, notice)
+
+    async def tell_rejection(self, record: MessageRecord) -> None:
+        body = notices.rejected_by_approver(
+            context_of(record), record.decided_by or "", record.decision_comment or ""
         )
-        existing = await self._io(self.database.get, sekisho_id)
+        notice = records.notice("rejected_by_approver", record.mail_from, body, record.sekisho_id)
+        await self.run_io(self.database.tell, record.sekisho_id, notice)
+
+    async def remove_finished(self, now: datetime) -> int:
+        """Quarantine retention: the spool copies of messages finished for longer than the
+        policy's grace period are removed, each removal audited."""
+        grace = timedelta(days=self.policy.quarantine_retention_days)
+        removed = 0
+        for record in await self.run_io(self.database.spool_to_remove, now, grace):
+            present = await self.run_io(self.spool.names)
+            names = [
+                n for n in (record.spool_name, f"{record.sekisho_id}.encrypted.eml") if n in present
+            ]
+            for name in names:
+                await self.run_io(self.spool.remove, name)
+            await self.run_io(self.database.spool_removed, record.sekisho_id, names)
+            removed += 1
+        return removed
+
+    async def _store(self, record: MessageRecord, data: bytes, notice: Notice) -> str | None:
+        """Spool then commit (row, audit event and notice in one transaction); None when
+        stored now, the earlier state when it already was (the unique Sekisho ID refuses a
+        second row, whichever gateway process tries)."""
+        existing = await self.run_io(self.database.get, record.sekisho_id)
         if existing is not None:
             return existing.state
-        detector = self.scanner.detector
-        record.subject_masked = subject[:500]
-        record.attachments = [
-            {"name": redact(detector, a.name), "kind": a.kind, "size": a.size}
-            for a in facts.attachments
-        ]
-        await self._io(self.spool.write, record.spool_name, data)
+        await self.run_io(self.spool.write, record.spool_name, data)
         try:
-            await self._io(self.database.add_message, record)
+            await self.run_io(self.database.add_message, record, notice=notice)
         except IntegrityError:
-            existing = await self._io(self.database.get, sekisho_id)
+            existing = await self.run_io(self.database.get, record.sekisho_id)
             return existing.state if existing is not None else "stored"
         return None
 
-    async def _io(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    async def run_io(self, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
         """Run blocking I/O (fsync, database) off the event loop."""
         return await asyncio.get_running_loop().run_in_executor(
             self.executor, partial(fn, *args, **kwargs)

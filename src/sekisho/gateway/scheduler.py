@@ -1,90 +1,52 @@
 """The gateway's clock: releases delayed mail when its time comes, sends approved holds
-(encrypting them when policy said so), and expires holds nobody decided. Decisions are
-written by the web into the database; this loop carries them out (the outbox pattern)."""
+(encrypting them when policy said so), expires holds nobody decided, sends the outbox of
+notices, and removes finished messages from the quarantine after the grace period.
+Decisions are written by the web into the database; this loop carries them out (the
+outbox pattern). Every step goes through the pipeline's public methods, each one claimed
+or conditional in the store, so that several gateways sharing a database, or a pass that
+overlaps a crash, do each thing once."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 
-from sekisho.actions import headers, notices
 from sekisho.gateway.pipeline import Pipeline
-from sekisho.policy import MessageFacts, Reason, Verdict
-from sekisho.store import MessageRecord, utcnow
+from sekisho.store import utcnow
 
 log = logging.getLogger("sekisho.gateway")
 
 
-def _context(record: MessageRecord) -> notices.NoticeContext:
-    """What a notice says of a stored message, from its record alone (subject masked at
-    receipt; the spool is read only to send the message itself)."""
-    facts = MessageFacts(
-        sender=record.mail_from,
-        recipients=tuple(record.rcpt_to),
-        entities=dict(record.entities),
-        records=record.records,
-        unscannable=record.unscannable,
-        samples={k: tuple(v) for k, v in record.samples.items()},
-    )
-    verdict = Verdict(
-        action=record.action,
-        rule=record.rule,
-        reasons=tuple(Reason(r["rule"], r["ja"], r["en"]) for r in record.reasons),
-        role=record.role,
-        then=record.then,
-    )
-    return notices.NoticeContext(record.sekisho_id, record.subject_masked, facts, verdict)
+@dataclass
+class Pass:
+    """What one pass did (for logs and tests)."""
+
+    released: int = 0
+    expired: int = 0
+    rejections_told: int = 0
+    notices_sent: int = 0
+    spool_removed: int = 0
+
+    @property
+    def moved(self) -> int:
+        return self.released + self.expired + self.rejections_told
 
 
-async def run_once(pipeline: Pipeline) -> int:
-    """One pass; the number of messages it moved."""
-    await pipeline._io(pipeline.reload_policy)
+async def run_once(pipeline: Pipeline) -> Pass:
+    await pipeline.run_io(pipeline.reload_policy)
     now = utcnow()
-    moved = 0
-    for record in await pipeline._io(pipeline.database.due, now):
-        try:
-            data = await pipeline._io(pipeline.spool.read, record.spool_name)
-            if record.state == "approved" and record.then == "encrypt":
-                decision = f"approved by {record.decided_by or 'approver'}; encrypted"
-                data = headers.prepend(data, "X-Sekisho-Decision", decision)
-                await pipeline.send_encrypted(
-                    record.sekisho_id,
-                    record.mail_from,
-                    list(record.rcpt_to),
-                    data,
-                    _context(record),
-                )
-            else:
-                await pipeline.upstream.send(record.mail_from, list(record.rcpt_to), data)
-        except Exception as exc:
-            log.warning("release of %s failed: %s", record.sekisho_id, exc)
-            await pipeline._io(pipeline.database.note_attempt, record.sekisho_id, str(exc))
-            continue
-        if await pipeline._io(
-            pipeline.database.transition,
-            record.sekisho_id,
-            {"delayed", "approved"},
-            "delivered",
-            "scheduler",
-            delivered_at=utcnow(),
-        ):
-            moved += 1
-    for record in await pipeline._io(pipeline.database.expired, now):
-        if await pipeline._io(
-            pipeline.database.transition, record.sekisho_id, {"held"}, "expired", "scheduler"
-        ):
-            notice = notices.expired(_context(record))
-            await pipeline.notify(record.mail_from, notice, record.sekisho_id)
-            moved += 1
-    for record in await pipeline._io(pipeline.database.rejections_to_tell):
-        context = _context(record)
-        notice = notices.rejected_by_approver(
-            context, record.decided_by or "", record.decision_comment or ""
-        )
-        if await pipeline.notify(record.mail_from, notice, record.sekisho_id):
-            await pipeline._io(pipeline.database.mark_told, record.sekisho_id)
-            moved += 1
-    return moved
+    done = Pass()
+    for record in await pipeline.run_io(pipeline.database.due, now):
+        done.released += await pipeline.release(record.sekisho_id, now)
+    for record in await pipeline.run_io(pipeline.database.expired, now):
+        done.expired += await pipeline.expire(record, now)
+    for record in await pipeline.run_io(pipeline.database.rejections_to_tell):
+        await pipeline.tell_rejection(record)
+        done.rejections_told += 1
+    done.notices_sent = await pipeline.send_notices()
+    done.spool_removed = await pipeline.remove_finished(now)
+    return done
 
 
 async def run_forever(pipeline: Pipeline, interval: float = 5.0) -> None:

@@ -8,6 +8,7 @@ import ctypes
 import gc
 import logging
 import signal
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ class GatewayConfig:
     spool_dir: Path = Path("spool")
     max_message_bytes: int = 64 * 1024 * 1024
     scheduler_interval: float = 5.0
+    relay_timeout: float = 60.0  # each relay command; the floor of a whole transfer
+    shutdown_grace: float = 5.0  # on SIGTERM, seconds messages in progress may finish
     web_url: str | None = None  # with secret: cancel links in delay notices
     secret: str | None = None
 
@@ -43,16 +46,18 @@ def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
         policy=policy,
         database=Database(config.database_url),
         spool=Spool(config.spool_dir),
-        upstream=upstream_from(config.upstream),
+        upstream=upstream_from(config.upstream, config.relay_timeout),
         links=LinkSigner(config.secret, config.web_url)
         if config.web_url and config.secret
         else None,
     )
 
 
-def smtp_factory(handler: GatewayHandler, config: GatewayConfig):  # type: ignore[no-untyped-def]
+def smtp_factory(
+    handler: GatewayHandler, config: GatewayConfig, sessions: weakref.WeakSet | None = None
+):  # type: ignore[no-untyped-def]
     def make() -> GatewaySMTP:
-        return GatewaySMTP(
+        server = GatewaySMTP(
             handler,
             data_size_limit=config.max_message_bytes,
             enable_SMTPUTF8=True,
@@ -61,6 +66,9 @@ def smtp_factory(handler: GatewayHandler, config: GatewayConfig):  # type: ignor
             ident="Sekisho content filter",
             timeout=300,
         )
+        if sessions is not None:
+            sessions.add(server)
+        return server
 
     return make
 
@@ -91,8 +99,9 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
     gc.freeze()
     handler = GatewayHandler(pipeline)
     loop = asyncio.get_running_loop()
+    sessions: weakref.WeakSet[GatewaySMTP] = weakref.WeakSet()
     server = await loop.create_server(
-        smtp_factory(handler, config), config.listen_host, config.listen_port
+        smtp_factory(handler, config, sessions), config.listen_host, config.listen_port
     )
     scheduler = asyncio.create_task(run_forever(pipeline, config.scheduler_interval))
     stop = asyncio.Event()
@@ -107,8 +116,25 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
     try:
         await stop.wait()
     finally:
-        scheduler.cancel()
-        server.close()
-        await server.wait_closed()
-        await pipeline.audit.flush()
-        pipeline.executor.shutdown(wait=False)
+        await shut_down(server, handler, sessions, scheduler, pipeline, config.shutdown_grace)
+
+
+async def shut_down(  # type: ignore[no-untyped-def]
+    server, handler: GatewayHandler, sessions, scheduler: asyncio.Task, pipeline: Pipeline, grace
+) -> None:
+    """Stop accepting, give messages in progress ``grace`` seconds, cancel the rest
+    (answered 421: the MTA keeps them), close every connection, and go: well inside the
+    10 s a service manager waits before SIGKILL."""
+    log.warning("shutting down: no new connections, %.0f s for messages in progress", grace)
+    server.close()
+    scheduler.cancel()
+    await handler.stop(grace)
+    await asyncio.sleep(0.05)  # the 421 replies written before their connections close
+    for session in list(sessions):
+        if session.transport is not None:
+            session.transport.close()
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(asyncio.gather(scheduler, return_exceptions=True), 1.0)
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(pipeline.audit.flush(), 2.0)
+    pipeline.executor.shutdown(wait=False, cancel_futures=True)

@@ -1,9 +1,16 @@
 """Where accepted mail goes: the MTA's re-injection port (SMTP), or a Maildir for demos
-and tests. The envelope is kept exactly; addresses outside ASCII are sent with SMTPUTF8,
-whether or not Postfix flagged them on the way in."""
+and tests. The envelope is kept exactly, MAIL FROM parameters included (``Submission``).
+
+Every relay has a deadline for the whole transfer, connection to final reply, that grows
+with the message's size: a next hop that accepts DATA and then stops reading once held a
+gateway connection for six minutes and more, with 3.2 MB unsent. Past the deadline the
+connection is dropped and the caller answers 451, so the MTA keeps the message queued.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import mailbox
 import os
 import re
@@ -14,17 +21,15 @@ from typing import Protocol
 
 import aiosmtplib
 
+from sekisho.gateway.submission import Submission
+
 
 class UpstreamError(Exception):
     """The next hop did not take the message; the gateway answers 451 so the MTA retries."""
 
 
 class Upstream(Protocol):
-    async def send(self, mail_from: str, recipients: list[str], data: bytes) -> None: ...
-
-
-def needs_smtputf8(mail_from: str, recipients: list[str]) -> bool:
-    return not all(a.isascii() for a in [mail_from, *recipients])
+    async def send(self, submission: Submission) -> None: ...
 
 
 # Places where the wire form differs from the bytes: a dot at the start of a line (doubled,
@@ -57,37 +62,58 @@ def _slices(view: memoryview, start: int, end: int) -> Iterator[memoryview]:
 class SmtpUpstream:
     host: str = "127.0.0.1"
     port: int = 10026
-    timeout: float = 60.0
+    timeout: float = 60.0  # each command's reply, and the floor of the whole transfer
+    min_rate: float = 1 << 20  # bytes a second the next hop must at least take
     helo: str = "sekisho.localdomain"
 
-    async def send(self, mail_from: str, recipients: list[str], data: bytes) -> None:
+    def deadline(self, size: int) -> float:
+        """Seconds the whole transfer of ``size`` bytes may take."""
+        return self.timeout + size / self.min_rate
+
+    async def send(self, submission: Submission) -> None:
         """Relay with the envelope kept exactly. The commands go through aiosmtplib; the
-        message is written from slices of ``data`` with flow control, because aiosmtplib's
-        ``sendmail`` makes three copies of it (a 35 MB message is then 140 MB)."""
-        utf8 = needs_smtputf8(mail_from, recipients)
-        options = ["SMTPUTF8"] if utf8 else []
-        if any(b > 0x7F for b in data[:65536]) or any(b > 0x7F for b in data[-65536:]):
-            options.append("BODY=8BITMIME")
-        encoding = "utf-8" if utf8 else "ascii"
+        message is written from slices of the bytes with flow control, because
+        aiosmtplib's ``sendmail`` makes three copies of it (a 35 MB message is then
+        140 MB)."""
+        deadline = self.deadline(len(submission.data))
+        smtp = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, timeout=self.timeout, start_tls=False
+        )
         try:
-            async with aiosmtplib.SMTP(
-                hostname=self.host, port=self.port, timeout=self.timeout, start_tls=False
-            ) as smtp:
-                await smtp.ehlo()
-                if utf8 and not smtp.supports_extension("smtputf8"):
-                    raise UpstreamError(f"{self.host}:{self.port} does not support SMTPUTF8")
-                await smtp.mail(mail_from, options=options, encoding=encoding)
-                refused = []
-                for recipient in recipients:
-                    try:
-                        await smtp.rcpt(recipient, encoding=encoding)
-                    except aiosmtplib.SMTPRecipientRefused as exc:
-                        refused.append(f"{recipient}: {exc.code} {exc.message}")
-                if refused:
-                    raise UpstreamError(f"recipients refused: {'; '.join(refused)}")
-                await self._data(smtp, data)
+            async with asyncio.timeout(deadline):
+                await smtp.connect()
+                await self._transfer(smtp, submission)
+        except TimeoutError as exc:
+            raise UpstreamError(
+                f"{self.host}:{self.port} did not take the message within {deadline:.0f} s"
+            ) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise UpstreamError(f"{self.host}:{self.port}: {exc}") from exc
+        finally:
+            # Not ``async with``: its exit sends QUIT and waits for the reply, which a
+            # stalled next hop never gives.
+            if smtp.is_connected:
+                smtp.close()
+
+    async def _transfer(self, smtp: aiosmtplib.SMTP, submission: Submission) -> None:
+        await smtp.ehlo()
+        utf8 = submission.smtputf8
+        if utf8 and not smtp.supports_extension("smtputf8"):
+            raise UpstreamError(f"{self.host}:{self.port} does not support SMTPUTF8")
+        encoding = "utf-8" if utf8 else "ascii"
+        await smtp.mail(submission.mail_from, options=submission.relay_options, encoding=encoding)
+        refused = []
+        for recipient in submission.recipients:
+            try:
+                await smtp.rcpt(recipient, encoding=encoding)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused.append(f"{recipient}: {exc.code} {exc.message}")
+        if refused:
+            raise UpstreamError(f"recipients refused: {'; '.join(refused)}")
+        await self._data(smtp, submission.data)
+        with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+            async with asyncio.timeout(2):
+                await smtp.quit()
 
     async def _data(self, smtp: aiosmtplib.SMTP, data: bytes) -> None:
         start = await smtp.execute_command(b"DATA")
@@ -115,10 +141,13 @@ class MaildirUpstream:
 
     directory: Path
 
-    async def send(self, mail_from: str, recipients: list[str], data: bytes) -> None:
-        envelope = f"Return-Path: <{mail_from}>\nX-Original-To: {', '.join(recipients)}\n".encode()
+    async def send(self, submission: Submission) -> None:
+        envelope = (
+            f"Return-Path: <{submission.mail_from}>\n"
+            f"X-Original-To: {', '.join(submission.recipients)}\n"
+        ).encode()
         box = mailbox.Maildir(self.directory, create=True)
-        key = box.add(envelope + data.replace(b"\r\n", b"\n"))
+        key = box.add(envelope + submission.data.replace(b"\r\n", b"\n"))
         path = Path(self.directory) / "new" / key
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -127,9 +156,9 @@ class MaildirUpstream:
             os.close(fd)
 
 
-def upstream_from(spec: str) -> Upstream:
+def upstream_from(spec: str, timeout: float = 60.0) -> Upstream:
     """``smtp:HOST:PORT`` / ``HOST:PORT`` or ``maildir:DIR``."""
     if spec.startswith("maildir:"):
         return MaildirUpstream(Path(spec.removeprefix("maildir:")))
     host, _, port = spec.removeprefix("smtp:").rpartition(":")
-    return SmtpUpstream(host or "127.0.0.1", int(port))
+    return SmtpUpstream(host or "127.0.0.1", int(port), timeout=timeout)

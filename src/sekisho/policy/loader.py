@@ -154,6 +154,8 @@ def parse_policy(text: str) -> Policy:
         "rules",
         "hold_expiry_hours",
         "two_person_approval",
+        "recipient_delimiter",
+        "quarantine_retention_days",
     }
     for key in top:
         if key not in known:
@@ -240,6 +242,16 @@ def parse_policy(text: str) -> Policy:
     two_sensitive = (
         bool(reader.boolean(two["sensitive"], "sensitive")) if "sensitive" in two else False
     )
+    delimiter = (
+        (reader.scalar(top["recipient_delimiter"], "recipient_delimiter") or "")
+        if "recipient_delimiter" in top
+        else "+"
+    )
+    retention = (
+        reader.integer(top["quarantine_retention_days"], "quarantine_retention_days")
+        if "quarantine_retention_days" in top
+        else 7
+    )
     if reader.errors:
         raise PolicyError(reader.errors)
     return Policy(
@@ -252,6 +264,8 @@ def parse_policy(text: str) -> Policy:
         hold_expiry_hours=expiry,
         two_person_records_min=two_records,
         two_person_sensitive=two_sensitive,
+        recipient_delimiter=delimiter,
+        quarantine_retention_days=7 if retention is None else retention,
     )
 
 

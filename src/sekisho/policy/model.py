@@ -6,14 +6,18 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
+from sekisho.addresses import DEFAULT_DELIMITERS, canonical, domain
+
 TERMINAL_ACTIONS = frozenset({"deliver", "delay", "hold", "encrypt", "reject"})
 MODIFIER_ACTIONS = frozenset({"bcc", "tag"})
 ACTIONS = TERMINAL_ACTIONS | MODIFIER_ACTIONS
 RECIPIENT_CLASSES = frozenset({"internal", "partner", "external", "outside", "any"})
 
 
-def domain_of(address: str) -> str:
-    return address.rpartition("@")[2].strip().lower().rstrip(">")
+def domain_of(address: str, delimiters: str = DEFAULT_DELIMITERS) -> str:
+    """The domain mail really goes to: ``someone%outside.example@city`` is relayed by
+    the city's MTA to outside.example, so it is not internal mail."""
+    return domain(address, delimiters)
 
 
 def matches_domain(domain: str, patterns: tuple[str, ...]) -> bool:
@@ -79,6 +83,11 @@ class Policy:
     # data, needs two different approvers.
     two_person_records_min: int | None = None
     two_person_sensitive: bool = False
+    # Postfix's recipient_delimiter: ``clerk+x@`` is clerk's mailbox ("" for none).
+    recipient_delimiter: str = DEFAULT_DELIMITERS
+    # Days the quarantined original of a finished message (delivered, expired,
+    # cancelled, rejected and told) is kept before it is removed.
+    quarantine_retention_days: int = 7
 
     def approvals_required(self, records: int, entities: dict[str, int]) -> int:
         sensitive = not {"HEALTH_INFO", "CARE_LEVEL"}.isdisjoint(entities)
@@ -87,7 +96,7 @@ class Policy:
         return 2 if self.two_person_sensitive and sensitive else 1
 
     def recipient_class(self, address: str) -> str:
-        domain = domain_of(address)
+        domain = domain_of(address, self.recipient_delimiter)
         if matches_domain(domain, self.internal_domains):
             return "internal"
         if self.partner_for(address) is not None:
@@ -95,10 +104,10 @@ class Policy:
         return "external"
 
     def partner_for(self, address: str) -> Partner | None:
-        domain = domain_of(address)
+        domain = domain_of(address, self.recipient_delimiter)
         return next((p for p in self.partners if matches_domain(domain, p.domains)), None)
 
     def sender_in_group(self, sender: str, group: str) -> bool:
-        sender = sender.strip().lower()
+        sender = canonical(sender, self.recipient_delimiter)
         patterns = self.sender_groups.get(group, ())
         return any(fnmatch.fnmatch(sender, p.lower()) for p in patterns)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -19,9 +19,14 @@ class MessageRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     sekisho_id: Mapped[str] = mapped_column(String(64), unique=True, index=True)
-    # held → approved → delivered | held → rejected | held → expired
-    # delayed → delivered | delayed → cancelled (by its sender) | rejected (by policy)
+    # A ``states.State``; changed only along ``states.TRANSITIONS``, one conditional
+    # update at a time (``version`` is bumped by each).
     state: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    # MAIL FROM parameters as the client gave them (BODY=8BITMIME, SMTPUTF8, …).
+    mail_options: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    spool_removed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     mail_from: Mapped[str] = mapped_column(String(512))
     rcpt_to: Mapped[list] = mapped_column(JSON)
     action: Mapped[str] = mapped_column(String(16))
@@ -66,6 +71,28 @@ class AuditEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Notice(Base):
+    """A notice to a sender, kept until the next hop took it (the outbox). A notice is
+    written in the same transaction as the change it tells of; ``ready`` is False while
+    the message it belongs to has not left yet (a password notice before its zip); the
+    body of a ``secret`` notice is wiped once sent."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("sekisho_id", "kind", name="uq_notice_once"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sekisho_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(512))
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    secret: Mapped[bool] = mapped_column(Boolean, default=False)
+    ready: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class User(Base):

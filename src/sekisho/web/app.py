@@ -18,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
 
 from sekisho.actions.links import LinkSigner
+from sekisho.addresses import same_mailbox
 from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy, lint, parse_policy
 from sekisho.store import Database, Spool, User
@@ -117,6 +118,7 @@ def create_app(
             classes=classes,
             required=required,
             error=error,
+            own_mail=own(user, record.mail_from),
         )
 
     @app.get("/healthz", response_class=PlainTextResponse)
@@ -245,6 +247,10 @@ def create_app(
         held = [r for r in database.messages("held") if in_departments(user, r.mail_from)]
         return page(request, "queue.html", session, user=user, messages=held)
 
+    def own(user: User, sender: str) -> bool:
+        """The sender's address is the user's, in any spelling (case, sub-address, ``%``)."""
+        return same_mailbox(sender, user.username, current_policy().recipient_delimiter)
+
     def in_departments(user: User, sender: str) -> bool:
         """An approver limited to departments (policy sender groups) sees and decides only
         their mail; one without departments, all of it."""
@@ -258,7 +264,7 @@ def create_app(
         record = database.get(sekisho_id)
         if record is None:
             raise HTTPException(status_code=404)
-        if user.role not in APPROVERS | {"auditor"} and record.mail_from.lower() != user.username:
+        if user.role not in APPROVERS | {"auditor"} and not own(user, record.mail_from):
             raise HTTPException(status_code=403, detail="権限がありません / forbidden")
         return message_page(request, session, user, record, None)
 
@@ -268,6 +274,12 @@ def create_app(
         record = database.get(sekisho_id)
         if record is None:
             raise HTTPException(status_code=404)
+        if record.spool_removed_at is not None:
+            raise HTTPException(
+                status_code=410,
+                detail="保存期間を過ぎたため原本は削除されました / "
+                "the original was removed after the retention period",
+            )
         database.audit(user.username, "original.viewed", sekisho_id, {"size": record.size})
         text = spool.read(record.spool_name).decode("utf-8", "replace")
         return page(request, "original.html", session, record=record, text=text)
@@ -287,7 +299,12 @@ def create_app(
         )
         try:
             database.decide(
-                sekisho_id, approve=approve, actor=user.username, comment=comment, required=required
+                sekisho_id,
+                approve=approve,
+                actor=user.username,
+                comment=comment,
+                required=required,
+                delimiters=current_policy().recipient_delimiter,
             )
         except DecisionError as exc:
             record = database.get(sekisho_id)
@@ -313,7 +330,7 @@ def create_app(
     @app.get("/mine", response_class=HTMLResponse)
     def mine(request: Request) -> HTMLResponse:
         user, session = current(request)
-        records = [r for r in database.messages() if r.mail_from.lower() == user.username]
+        records = [r for r in database.messages() if own(user, r.mail_from)]
         return page(request, "mine.html", session, user=user, messages=records, error=None)
 
     @app.post("/messages/{sekisho_id}/cancel")
@@ -321,7 +338,9 @@ def create_app(
         user, session = current(request)
         check_csrf(session, csrf)
         try:
-            database.cancel(sekisho_id, actor=user.username)
+            database.cancel(
+                sekisho_id, actor=user.username, delimiters=current_policy().recipient_delimiter
+            )
         except DecisionError as exc:
             raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
         return RedirectResponse("/mine", status_code=303)
