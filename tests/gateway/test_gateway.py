@@ -101,8 +101,10 @@ def test_approved_hold_leaves_encrypted_with_password_to_sender(gateway: Running
     ]
     assert len(passwords) == 1
     assert "件名「認定者一覧の送付」" in _decoded(passwords[0][2]).decode()
-    time.sleep(0.5)
-    assert database.get(record.sekisho_id).state == "delivered"
+    deadline = time.monotonic() + 10
+    while database.get(record.sekisho_id).state != "delivered":
+        assert time.monotonic() < deadline, database.get(record.sekisho_id).state
+        time.sleep(0.05)
 
 
 def test_my_number_is_rejected_and_the_sender_told(gateway: RunningGateway) -> None:

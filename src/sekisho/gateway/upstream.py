@@ -58,6 +58,23 @@ def _slices(view: memoryview, start: int, end: int) -> Iterator[memoryview]:
         yield view[offset : min(end, offset + _WRITE_CHUNK)]
 
 
+# The EHLO keyword a MAIL FROM parameter needs from the next hop. DSN's parameters are
+# dropped for a hop without DSN (RFC 3461 4.1: it then behaves as if none were asked);
+# BODY goes only where it is understood, as a server must refuse what it does not know.
+_NEEDS = {
+    "BODY=8BITMIME": "8bitmime",
+    "BODY=BINARYMIME": "binarymime",
+    "RET=": "dsn",
+    "ENVID=": "dsn",
+}
+
+
+def _offered(smtp: aiosmtplib.SMTP, option: str) -> bool:
+    upper = option.upper()
+    needed = next((k for prefix, k in _NEEDS.items() if upper.startswith(prefix)), None)
+    return needed is None or smtp.supports_extension(needed)
+
+
 @dataclass
 class SmtpUpstream:
     host: str = "127.0.0.1"
@@ -101,7 +118,8 @@ class SmtpUpstream:
         if utf8 and not smtp.supports_extension("smtputf8"):
             raise UpstreamError(f"{self.host}:{self.port} does not support SMTPUTF8")
         encoding = "utf-8" if utf8 else "ascii"
-        await smtp.mail(submission.mail_from, options=submission.relay_options, encoding=encoding)
+        options = [o for o in submission.relay_options if _offered(smtp, o)]
+        await smtp.mail(submission.mail_from, options=options, encoding=encoding)
         refused = []
         for recipient in submission.recipients:
             try:
