@@ -38,7 +38,8 @@ class Stack:
         self.database_url = f"sqlite:///{root / 'sekisho.db'}"
         self.gateway: subprocess.Popen[bytes] | None = None
 
-    def start_gateway(self) -> None:
+    def start_gateway(self, upstream_port: int | None = None, *extra: str) -> None:
+        upstream_port = upstream_port or self.postfix.reinject_port
         command = [
             sys.executable,
             "-m",
@@ -47,7 +48,7 @@ class Stack:
             "--listen",
             f"127.0.0.1:{self.postfix.filter_port}",
             "--upstream",
-            f"127.0.0.1:{self.postfix.reinject_port}",
+            f"127.0.0.1:{upstream_port}",
             "--db",
             self.database_url,
             "--spool",
@@ -56,6 +57,7 @@ class Stack:
             str(EXAMPLE_POLICY),
             "--interval",
             "0.5",
+            *extra,
         ]
         with (self.root / "gateway.log").open("ab") as log:  # the child keeps its own copy
             self.gateway = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)

@@ -212,3 +212,27 @@ def test_reason_templates_are_filled() -> None:
         DEFAULT, facts([OUTSIDER], entities={"PERSON_NAME": 5, "PHONE_NUMBER": 5}, records=5)
     )
     assert verdict.reasons[0].ja.startswith("5人分の個人情報（PERSON_NAME 5, PHONE_NUMBER 5）")
+
+
+def test_address_spellings_and_retention_keys() -> None:
+    from sekisho.policy import parse_policy
+
+    text = """
+organisation:
+  internal_domains: [city.example.lg.jp]
+sender_groups:
+  kourei: ["*@kourei.city.example.lg.jp"]
+recipient_delimiter: "-"
+quarantine_retention_days: 30
+rules:
+  - name: all
+    action: deliver
+"""
+    policy = parse_policy(text)
+    assert (policy.recipient_delimiter, policy.quarantine_retention_days) == ("-", 30)
+    # %-routing through the city's own domain is mail to the outside
+    assert policy.recipient_class("someone%outside.example@city.example.lg.jp") == "external"
+    assert policy.recipient_class("Someone@City.Example.LG.JP") == "internal"
+    assert policy.sender_in_group("Clerk-mobile@Kourei.City.Example.lg.jp", "kourei")
+    defaults = parse_policy(text.replace('recipient_delimiter: "-"\n', ""))
+    assert defaults.recipient_delimiter == "+"
