@@ -246,3 +246,20 @@ def test_a_password_goes_only_to_someone_the_city_knows(tmp_path: Path) -> None:
     assert gate.pipeline.policy.recipient_class(spoofed.mail_from) == "external"
     assert not gate.pipeline.may_receive_secret(spoofed.mail_from)
     assert gate.pipeline.may_receive_secret("Clerk+x@kourei.city.example.lg.jp")
+
+
+def test_two_gateways_send_a_waiting_notice_once(tmp_path: Path) -> None:
+    one = _gate(tmp_path)
+    two = _gate(tmp_path, database=Database(f"sqlite:///{tmp_path / 'sekisho.db'}"))
+    one.upstream.down = True
+    record = _held(one)
+    one.upstream.down = False
+
+    async def both():  # type: ignore[no-untyped-def]
+        return await asyncio.gather(run_once(one.pipeline), run_once(two.pipeline))
+
+    passes = asyncio.run(both())
+    assert sum(p.notices_sent for p in passes) == 1
+    told = [s for s in one.upstream.attempts + two.upstream.attempts if CLERK in s.recipients]
+    assert len(told) == 2  # the refused attempt at receipt, and one delivery
+    assert one.database.notice(record.sekisho_id, "held").sent_at is not None

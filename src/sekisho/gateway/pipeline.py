@@ -205,9 +205,10 @@ class Pipeline:
         A notice that fails stays for the next pass."""
         target = self.notices_to or self.upstream
         sent = 0
-        for notice in await self.run_io(self.database.notices_to_send):
-            if sekisho_id is not None and notice.sekisho_id != sekisho_id:
-                continue
+        now = utcnow()
+        for notice in await self.run_io(self.database.notices_to_send, sekisho_id, now):
+            if not await self.run_io(self.database.claim_notice, notice.id, now):
+                continue  # another gateway sends it
             try:
                 await target.send(
                     notice_submission(notice.recipient, notice.body, notice.sekisho_id)

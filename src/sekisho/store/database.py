@@ -505,15 +505,36 @@ class Database:
                 select(Notice).where(Notice.sekisho_id == sekisho_id, Notice.kind == kind)
             )
 
-    def notices_to_send(self, limit: int = 200) -> list[Notice]:
+    def notices_to_send(
+        self, sekisho_id: str | None = None, now: datetime | None = None, limit: int = 200
+    ) -> list[Notice]:
+        """Ready notices not sent yet and not claimed by another sender right now."""
+        now = now or utcnow()
         with self.reading() as session:
-            query = (
-                select(Notice)
-                .where(Notice.sent_at.is_(None), Notice.ready.is_(True))
-                .order_by(Notice.id)
-                .limit(limit)
+            query = select(Notice).where(
+                Notice.sent_at.is_(None),
+                Notice.ready.is_(True),
+                or_(Notice.claimed_until.is_(None), Notice.claimed_until <= now),
             )
-            return list(session.scalars(query))
+            if sekisho_id is not None:
+                query = query.where(Notice.sekisho_id == sekisho_id)
+            return list(session.scalars(query.order_by(Notice.id).limit(limit)))
+
+    def claim_notice(
+        self, notice_id: int, now: datetime, lease: timedelta = timedelta(minutes=2)
+    ) -> bool:
+        """This process sends the notice for ``lease``; False when another one does."""
+        with self.session() as session:
+            result = session.execute(
+                update(Notice)
+                .where(
+                    Notice.id == notice_id,
+                    Notice.sent_at.is_(None),
+                    or_(Notice.claimed_until.is_(None), Notice.claimed_until <= now),
+                )
+                .values(claimed_until=now + lease)
+            )
+            return result.rowcount == 1  # type: ignore[attr-defined]
 
     def notice_sent(self, notice_id: int) -> bool:
         """Sent: once only (False if another process sent it first); a secret's body is
@@ -534,6 +555,7 @@ class Database:
             if notice is not None:
                 notice.attempts += 1
                 notice.last_error = error[:500]
+                notice.claimed_until = None  # the next pass tries again
 
     # -- quarantine retention ----------------------------------------------------------
 

@@ -21,7 +21,7 @@ from sekisho.actions.links import LinkSigner
 from sekisho.addresses import same_mailbox
 from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy, lint, parse_policy
-from sekisho.store import Database, Spool, User
+from sekisho.store import Database, Spool, State, User
 from sekisho.web.security import (
     SECURITY_HEADERS,
     SESSION_COOKIE,
@@ -123,7 +123,7 @@ def create_app(
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
-        database.messages("held")  # the database answers
+        database.messages(State.HELD)  # the database answers
         return "ok"
 
     @app.get("/metrics")
@@ -138,16 +138,8 @@ def create_app(
         counts: dict[str, int] = {}
         for record in database.messages():
             counts[record.state] = counts.get(record.state, 0) + 1
-        for state in (
-            "held",
-            "delayed",
-            "approved",
-            "delivered",
-            "rejected",
-            "cancelled",
-            "expired",
-        ):
-            gauge.labels(state=state).set(counts.get(state, 0))
+        for state in State:
+            gauge.labels(state=str(state)).set(counts.get(state, 0))
         # In `sekisho run` the gateway shares this process: its counters (verdicts, scan
         # latency) are in the default registry.
         body = generate_latest(registry) + generate_latest(REGISTRY)
@@ -244,7 +236,7 @@ def create_app(
     @app.get("/queue", response_class=HTMLResponse)
     def queue(request: Request) -> HTMLResponse:
         user, session = require(request, APPROVERS)
-        held = [r for r in database.messages("held") if in_departments(user, r.mail_from)]
+        held = [r for r in database.messages(State.HELD) if in_departments(user, r.mail_from)]
         return page(request, "queue.html", session, user=user, messages=held)
 
     def own(user: User, sender: str) -> bool:

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("ready", sa.Boolean, nullable=False, server_default="1"),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.Column("sent_at", sa.DateTime, nullable=True, index=True),
+        sa.Column("claimed_until", sa.DateTime, nullable=True),
         sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
         sa.Column("last_error", sa.Text, nullable=True),
         sa.UniqueConstraint("sekisho_id", "kind", name="uq_notice_once"),
