@@ -501,6 +501,104 @@ def press_release(m: Maker, index: int) -> Document:
     return Document(f"press{index}.txt", "press", text.encode("utf-8"), negative=True)
 
 
+# ----------------------------------------- organisations' lists: found, but nobody's
+# Addresses and phones of facilities and offices are reported (labelled here) but make
+# no record; names of facilities, dates of opening, provider numbers and serials are
+# nobody's data at all.
+
+FACILITY_KINDS = (
+    "保育園",
+    "児童センター",
+    "記念館",
+    "クリニック",
+    "デイサービスセンター",
+    "苑",
+    "公民館",
+)
+
+
+def _facility_name(m: Maker) -> str:
+    shape = m.rng.random()
+    if shape < 0.35:  # a person's name inside a facility's: 山田太郎記念館
+        return f"{m.fake.last_name()}{m.fake.first_name()}{m.rng.choice(FACILITY_KINDS)}"
+    if shape < 0.7:
+        return f"{m.fake.town()}{m.rng.choice(FACILITY_KINDS)}"
+    return f"{m.fake.last_name()}{m.rng.choice(FACILITY_KINDS)}"
+
+
+def facility_list(m: Maker, index: int) -> Document:
+    """An AED, nursery or care-facility list: 施設名, 所在地, 電話番号, 開設日, a provider
+    number, a zero-padded serial and counts."""
+    header = [
+        m.rng.choice(["NO", "No.", "連番"]),
+        m.rng.choice(["施設名", "施設名等", "名称", "事業所名"]),
+        m.rng.choice(["所在地", "住所"]),
+        m.rng.choice(["電話番号", "TEL", "denwa"]),
+        m.rng.choice(["開設日", "指定年月日", "確認日"]),
+        "介護保険事業所番号",
+        "定員",
+    ]
+    rows: list[list[object]] = [header]
+    n = m.rng.randint(8, 60)
+    for r in range(n):
+        opened = date(m.rng.randint(1960, 2020), m.rng.randint(1, 12), m.rng.randint(1, 28))
+        rows.append(
+            [
+                f"{r + 1:010d}" if m.rng.random() < 0.5 else str(r + 1),
+                _facility_name(m),
+                f"{m.fake.prefecture()}{m.fake.city()}{m.fake.town()}{m.fake.chome()}{m.fake.ban()}",
+                fixed_number(m.rng),
+                m.birth_text(opened),
+                f"{m.rng.randint(1, 47):02d}{m.rng.randint(0, 99_999_999):08d}",
+                m.rng.randint(10, 120),
+            ]
+        )
+    labels = [
+        (f"{_col(c)}{r + 2}", e) for r in range(n) for c, e in ((2, "ADDRESS"), (3, "PHONE_NUMBER"))
+    ]
+    return Document(
+        f"facilities{index}.csv", "facilities", csv_bytes(rows, "cp932"), labels, 0, negative=True
+    )
+
+
+def tourism_list(m: Maker, index: int) -> Document:
+    """Tourist spots with descriptions that mention historical people in prose."""
+    rows: list[list[object]] = [["名称", "名称_カナ", "住所", "説明", "連絡先電話番号"]]
+    n = m.rng.randint(5, 30)
+    for _ in range(n):
+        figure = f"{m.fake.last_name()}{m.fake.first_name()}"
+        rows.append(
+            [
+                f"{figure}{m.rng.choice(['旧宅', '記念館', '生家'])}",
+                m.fake.kana_name().replace(" ", "") + "キネンカン",
+                f"{m.fake.prefecture()}{m.fake.city()}{m.fake.town()}{m.fake.chome()}{m.fake.ban()}",
+                f"明治の文豪、{figure}が青年時代を過ごした家で、ゆかりの品が展示されており、随時見学できます。",
+                fixed_number(m.rng),
+            ]
+        )
+    # The figure in the description is a person's name (found) in prose: no record.
+    labels = [
+        (f"{_col(c)}{r + 2}", e)
+        for r in range(n)
+        for c, e in ((2, "ADDRESS"), (3, "PERSON_NAME"), (4, "PHONE_NUMBER"))
+    ]
+    return Document(
+        f"tourism{index}.csv", "tourism", csv_bytes(rows, "utf-8"), labels, 0, negative=True
+    )
+
+
+def population_table(m: Maker, index: int) -> Document:
+    rows: list[list[object]] = [["町丁目", "世帯数", "人口総数", "男", "女"]]
+    for _ in range(m.rng.randint(10, 60)):
+        men, women = m.rng.randint(0, 3000), m.rng.randint(0, 3000)
+        rows.append(
+            [f"{m.fake.town()}{m.fake.chome()}", m.rng.randint(0, 3000), men + women, men, women]
+        )
+    return Document(
+        f"population{index}.csv", "population", csv_bytes(rows, "cp932"), [], 0, negative=True
+    )
+
+
 POSITIVE_MAKERS = (
     "roster_ja",
     "roster_en",
@@ -510,7 +608,17 @@ POSITIVE_MAKERS = (
     "transfer",
     "mail",
 )
-NEGATIVE_MAKERS = ("aggregate", "minutes", "products", "daily", "flyer", "press")
+NEGATIVE_MAKERS = (
+    "aggregate",
+    "minutes",
+    "products",
+    "daily",
+    "flyer",
+    "press",
+    "facilities",
+    "tourism",
+    "population",
+)
 
 
 def build(seed: int, per_kind: int) -> list[Document]:
@@ -539,4 +647,7 @@ def build(seed: int, per_kind: int) -> list[Document]:
         docs.append(daily_statistics(m, i))
         docs.append(flyer(m, i))
         docs.append(press_release(m, i))
+        docs.append(facility_list(m, i))
+        docs.append(tourism_list(m, i))
+        docs.append(population_table(m, i))
     return docs

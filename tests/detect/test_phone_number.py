@@ -41,6 +41,15 @@ def test_phone_glued_to_japanese_text(detector: Detector) -> None:
 def test_same_number_written_two_ways_is_one_person(detector: Detector) -> None:
     from sekisho.extract import TextPart
 
-    detection = detector.detect([TextPart("090-1234-5678 または +81-90-1234-5678")])
-    assert len(detection.findings) == 2
+    detection = detector.detect([TextPart("山田太郎様 090-1234-5678 または +81-90-1234-5678")])
+    phones = [f for f in detection.findings if f.entity == "PHONE_NUMBER"]
+    assert len(phones) == 2 and phones[0].key == phones[1].key
     assert detection.records == 1
+
+
+def test_a_phone_alone_is_found_but_describes_nobody(detector: Detector) -> None:
+    from sekisho.extract import TextPart
+
+    detection = detector.detect([TextPart("携帯は090-1234-5678までお願いします")])
+    assert [f.entity for f in detection.findings] == ["PHONE_NUMBER"]
+    assert detection.records == 0

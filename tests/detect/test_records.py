@@ -7,8 +7,34 @@ def _table(rows: list[list[object]], origin: str = "") -> TablePart:
 
 
 def test_a_row_with_an_identifier_is_one_person(detector: Detector) -> None:
-    rows = [["個人番号", "電話"], ["123456789018", "090-1234-5678"], ["", "090-8765-4321"]]
-    assert detector.detect([_table(rows)]).records == 2
+    rows = [
+        ["個人番号", "電話"],
+        ["123456789018", "090-1234-5678"],
+        ["", "090-8765-4321"],  # a phone alone: someone's, or an office's
+    ]
+    assert detector.detect([_table(rows)]).records == 1
+
+
+def test_a_facility_list_describes_nobody(detector: Detector) -> None:
+    rows = [
+        ["施設名等", "設置場所", "所在地", "電話番号", "開設日", "NO"],
+        ["東大成保育園", "事務室", "さいたま市北区東大成町2-103", "048-123-4567", "1998-04-01", 1],
+        ["大宮聖苑", "１階ホール", "さいたま市見沼区染谷2-350-1", "048-123-4568", "2001-10-01", 2],
+        [
+            "辻南小児童クラブ",
+            "クラブ室内",
+            "さいたま市南区辻8-7-32",
+            "048-123-4569",
+            "2010-04-01",
+            3,
+        ],
+        ["国木田独歩旧宅", "玄関", "山口県柳井市柳井津", "0820-22-1111", "1985-07-01", 4],
+    ]
+    detection = detector.detect([_table(rows)])
+    assert detection.records == 0
+    found = {f.entity for f in detection.findings}
+    assert "PERSON_NAME" not in found and "DATE_OF_BIRTH" not in found
+    assert {"ADDRESS", "PHONE_NUMBER"} <= found  # reported: found, but nobody's
 
 
 def test_same_my_number_on_two_sheets_is_one_person(detector: Detector) -> None:
@@ -36,8 +62,8 @@ def test_text_counts_the_largest_set_of_one_identifier_type(detector: Detector) 
 
 
 def test_text_repeating_a_table_value_adds_nobody(detector: Detector) -> None:
-    table = _table([["電話"], ["090-1234-5678"]])
-    text = TextPart("ご連絡は090-1234-5678まで")
+    table = _table([["氏名", "電話"], ["山田 太郎", "090-1234-5678"]])
+    text = TextPart("山田太郎様のご連絡は090-1234-5678まで")
     assert detector.detect([table, text]).records == 1
 
 

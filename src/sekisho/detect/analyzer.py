@@ -19,7 +19,7 @@ from datetime import date, datetime, time
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING, PERSON_NAME
+from sekisho.detect.entities import CONTACT, DESCRIBING, PERSON_NAME, may_be_person
 from sekisho.detect.finding import Explanation, Finding, subject_key
 from sekisho.detect.normalize import fold, normalize
 from sekisho.detect.recognizer import Candidate, Recognizer
@@ -205,11 +205,16 @@ class Detector:
         hits, lines = _keep_dependents_beside_people(hits, lines)
         if getattr(part, "names_expected", False):
             hits, lines = _drop_lone_names(hits, lines)
+        mentions = mentions_in_prose(hits, lines, norm.split("\n"))
         return [
             self.finding(
-                hit, part.location(line + 1), None, (index, line, hit.candidate.start), counted
+                hit,
+                part.location(line + 1),
+                None,
+                (index, line, hit.candidate.start),
+                counted and i not in mentions,
             )
-            for hit, line in zip(hits, lines, strict=True)
+            for i, (hit, line) in enumerate(zip(hits, lines, strict=True))
         ]
 
     def hits(self, original: str, outer_context: str) -> list[Hit]:
@@ -322,9 +327,7 @@ def _keep_dependents_beside_people(
 ) -> tuple[list[Hit], list[int]]:
     """Sex, care level or a diagnosis describe someone only when a person is near."""
     people = [
-        line
-        for hit, line in zip(hits, lines, strict=True)
-        if hit.recognizer.entity in IDENTIFYING or hit.recognizer.entity == DATE_OF_BIRTH
+        line for hit, line in zip(hits, lines, strict=True) if may_be_person(hit.recognizer.entity)
     ]
     kept = [
         (hit, line)
@@ -333,6 +336,38 @@ def _keep_dependents_beside_people(
         or any(abs(line - p) <= DEPENDENT_LINES for p in people)
     ]
     return [h for h, _ in kept], [line for _, line in kept]
+
+
+PROSE_CHARS = 40
+_SENTENCE = re.compile(r"[。、！？]|[.!?] ")
+
+
+def is_prose(line: str) -> bool:
+    """A sentence or more (a description, a newsletter, minutes), not a label and value."""
+    return len(line) > PROSE_CHARS and _SENTENCE.search(line) is not None
+
+
+def mentions_in_prose(hits: list[Hit], lines: list[int], texts: list[str]) -> set[int]:
+    """Indexes of names that are mentioned in prose, not recorded: no label or honorific
+    (氏名, 様, さん …) and nothing else of a person on the same line. 国木田独歩 in a
+    tourist spot's description, or the members named in minutes, are reported but make
+    no record; 「山田太郎さんの電話は…」 does."""
+    names = [
+        i for i, hit in enumerate(hits) if hit.recognizer.entity == PERSON_NAME and not hit.context
+    ]
+    if not names:
+        return set()
+    personal = {
+        line
+        for hit, line in zip(hits, lines, strict=True)
+        if hit.recognizer.entity != PERSON_NAME
+        and (may_be_person(hit.recognizer.entity) or hit.recognizer.entity in CONTACT)
+    }
+    return {
+        i
+        for i in names
+        if lines[i] not in personal and lines[i] < len(texts) and is_prose(texts[lines[i]])
+    }
 
 
 def _drop_lone_names(hits: list[Hit], lines: list[int]) -> tuple[list[Hit], list[int]]:

@@ -53,9 +53,6 @@ ALL_ENTITIES: tuple[str, ...] = (
 IDENTIFYING: frozenset[str] = frozenset(
     {
         PERSON_NAME,
-        ADDRESS,
-        PHONE_NUMBER,
-        EMAIL_ADDRESS,
         JP_MY_NUMBER,
         JP_CARE_INSURANCE_NUMBER,
         JP_HEALTH_INSURANCE_NUMBER,
@@ -69,6 +66,12 @@ IDENTIFYING: frozenset[str] = frozenset(
     }
 )
 
+# Ways to reach someone. A person's only beside a person (a name, an identifier or a birth
+# date in the same row, or near in running text): alone, or beside an organisation's
+# name, they are a facility's, a shop's or an office's — an AED list or a hospital
+# directory describes nobody. They are reported as found either way.
+CONTACT: frozenset[str] = frozenset({ADDRESS, PHONE_NUMBER, EMAIL_ADDRESS})
+
 # Identifies a person only together with another item of the same row.
 IDENTIFYING_WITH_ANOTHER: frozenset[str] = frozenset({DATE_OF_BIRTH})
 
@@ -78,3 +81,12 @@ DESCRIBING: frozenset[str] = frozenset({GENDER, CARE_LEVEL, HEALTH_INFO})
 
 # Never a person, whatever else is beside it.
 NOT_A_PERSON: frozenset[str] = frozenset({JP_CORPORATE_NUMBER})
+
+# Special-care personal information (要配慮個人情報) and what policy calls sensitive.
+SENSITIVE: frozenset[str] = frozenset({HEALTH_INFO, CARE_LEVEL})
+
+
+def may_be_person(entity: str) -> bool:
+    """Whether a finding can stand for a person, so that the describing and contact
+    findings beside it are a person's: the one test every layer uses."""
+    return entity in IDENTIFYING or entity == DATE_OF_BIRTH

@@ -17,9 +17,24 @@ from datetime import date
 from functools import cache
 from itertools import islice, zip_longest
 
-from sekisho.detect.analyzer import CONTEXT_BOOST, Detector, TableLike, cell_text, folded_words
-from sekisho.detect.entities import DATE_OF_BIRTH, DESCRIBING, IDENTIFYING
+from sekisho.detect.analyzer import (
+    CONTEXT_BOOST,
+    Detector,
+    TableLike,
+    cell_text,
+    folded_words,
+    mentions_in_prose,
+)
+from sekisho.detect.entities import (
+    CONTACT,
+    DESCRIBING,
+    IDENTIFYING,
+    PERSON_NAME,
+    PHONE_NUMBER,
+    may_be_person,
+)
 from sekisho.detect.finding import Explanation, Finding, subject_key
+from sekisho.detect.headers import names_a_thing, names_something_else
 from sekisho.detect.normalize import fold
 from sekisho.detect.recognizer import Recognizer
 from sekisho.detect.records import STRONG
@@ -156,7 +171,7 @@ def _first_record_not_header(detector: Detector, row: Sequence[object]) -> bool:
         if any(w in label for label in labels for w in words):
             return False
     return any(
-        hit.recognizer.entity in IDENTIFYING
+        hit.recognizer.entity in IDENTIFYING or hit.recognizer.entity in CONTACT
         for label in (cell_text(c) for c in row)
         if label.strip()
         for hit in detector.hits(label, "")
@@ -205,8 +220,11 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
                 best = _Choice(recognizer, share, len(sample), named)
         if best is not None:
             return best
-    if len(sample) < MIN_VALUE_SAMPLE:
+    if len(sample) < MIN_VALUE_SAMPLE or names_something_else(header):
         return None
+    # Numbers typed as numbers are measurements unless a header says otherwise (above):
+    # a float's digits or a zero-padded count are never taken for an identifier.
+    typed = [(cell, text) for cell, text in sample if not _is_number(cell)]
     for recognizer in detector.registry:
         if not recognizer.value_classifiable:
             continue
@@ -215,13 +233,19 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
         threshold = recognizer.value_min_share
         if header and any(w in header for w in folded_words(type(recognizer))[1]):
             continue  # 商品コード over 12-digit numbers: the header says what they are not
-        values = [
-            v for cell, text in sample if (v := recognizer.cell_value(cell, text)) is not None
-        ]
+        if header and any(x in header for x in _header_words(type(recognizer))[1]):
+            continue  # 開設日 over dates: the header names another date
+        values = [v for cell, text in typed if (v := recognizer.cell_value(cell, text)) is not None]
         share = len(values) / len(sample)
         if share < threshold or not recognizer.plausible_column(values):
             continue
-        if best is None or share > best.share:
+        # On a tie the phone wins: 0982-84-1791 under "denwa" is ten digits too, but it
+        # is written as a phone number is.
+        if (
+            best is None
+            or share > best.share
+            or (share == best.share and recognizer.entity == PHONE_NUMBER)
+        ):
             best = _Choice(recognizer, share, len(sample), ())
     return best
 
@@ -328,19 +352,39 @@ def _cells_as_text(
     found: list[Finding] = []
     for c in cols:
         cell = row[c]
+        if isinstance(cell, float) and not cell.is_integer():
+            continue  # a measurement: its digits are nobody's number
         text = cell_text(cell)
         if not text.strip():
             continue
-        context = headers[c] if c < len(headers) else ""
+        header = headers[c] if c < len(headers) else ""
+        if names_something_else(header):
+            continue
+        context = header
         if c > 0:
             left = row[c - 1]
             if isinstance(left, str) and 0 < len(left) <= _LABEL_MAX:
                 context = f"{context}\n{fold(left)}"
-        for hit in detector.hits(text, context):
+        hits = detector.hits(text, context)
+        mentions = mentions_in_prose(hits, [0] * len(hits), [text]) if hits else set()
+        for i, hit in enumerate(hits):
+            kind = type(hit.recognizer)
+            if header and any(x in header for x in _header_words(kind)[1]):
+                continue  # 施設名 over a nursery's name: the header says what it is
+            if hit.recognizer.entity == PERSON_NAME and names_a_thing(header):
+                continue  # 火山名 over 雲仙岳
+            if _is_number(cell) and not any(w in context for w in _header_words(kind)[0]):
+                continue  # a number typed as a number is an identifier only by its label
             found.append(
-                detector.finding(hit, table.cell_location(r, c), (index, r), (index, r, c))
+                detector.finding(
+                    hit, table.cell_location(r, c), (index, r), (index, r, c), i not in mentions
+                )
             )
     return found
+
+
+def _is_number(cell: object) -> bool:
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
 
 
 def _keep_dependents_in_person_rows(
@@ -358,12 +402,10 @@ def _keep_dependents_in_person_rows(
         return loose, columns
     people: set[int] = set()
     for c in columns:
-        if c not in needs_person and (
-            c.recognizer.entity in IDENTIFYING or c.recognizer.entity == DATE_OF_BIRTH
-        ):
+        if c not in needs_person and may_be_person(c.recognizer.entity):
             people.update(c.rows)
     for f in loose:
-        if f.row is not None and (f.entity in IDENTIFYING or f.entity == DATE_OF_BIRTH):
+        if f.row is not None and f.counted and may_be_person(f.entity):
             people.add(f.row[1])
     for c in needs_person:
         kept = [i for i, r in enumerate(c.rows) if r in people]

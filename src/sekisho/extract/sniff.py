@@ -37,7 +37,23 @@ def sniff(data: bytes, name: str = "") -> str:
     if _HTML.match(data[:1024]):
         return "html"
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
-    return "csv" if suffix in _DELIMITED_SUFFIXES else "text"
+    if suffix in _DELIMITED_SUFFIXES or _tab_separated(data):
+        return "csv"
+    return "text"
+
+
+def _tab_separated(data: bytes) -> bool:
+    """A table saved as text (a .txt export of Excel, "タブ区切り"): most of its first
+    lines hold as many tabs (two or more) as the first one. Read as a table, its columns keep their
+    headers — 名称 over a spot's name, 電話番号 over a number."""
+    lines = [line for line in data[:16384].splitlines()[:20] if line.strip()]
+    if len(lines) < 3:
+        return False
+    if len(data) > 16384:
+        lines = lines[:-1]  # the last one may be cut
+    counts = [line.count(b"\t") for line in lines]
+    # Most lines, the header first: a quoted cell may run over several lines.
+    return counts[0] >= 2 and counts.count(counts[0]) >= 0.6 * len(counts)
 
 
 _HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]{0,40}:[ \t]")

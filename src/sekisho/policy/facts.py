@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sekisho.detect.entities import CARE_LEVEL, HEALTH_INFO
+from sekisho.detect.entities import SENSITIVE
 from sekisho.scan import FileReport
-
-SENSITIVE = frozenset({HEALTH_INFO, CARE_LEVEL})
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ import fnmatch
 from dataclasses import dataclass, field
 
 from sekisho.addresses import DEFAULT_DELIMITERS, canonical, domain
+from sekisho.detect.entities import SENSITIVE
 
 TERMINAL_ACTIONS = frozenset({"deliver", "delay", "hold", "encrypt", "reject"})
 MODIFIER_ACTIONS = frozenset({"bcc", "tag"})
@@ -90,7 +91,7 @@ class Policy:
     quarantine_retention_days: int = 7
 
     def approvals_required(self, records: int, entities: dict[str, int]) -> int:
-        sensitive = not {"HEALTH_INFO", "CARE_LEVEL"}.isdisjoint(entities)
+        sensitive = not SENSITIVE.isdisjoint(entities)
         if self.two_person_records_min is not None and records >= self.two_person_records_min:
             return 2
         return 2 if self.two_person_sensitive and sensitive else 1

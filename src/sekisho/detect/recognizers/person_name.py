@@ -64,6 +64,46 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     return tokenizer
 
 
+# What a proper noun ends with when it names a place, a building or an organisation: a
+# "name" the tokenizer finds right before one is part of that noun (東大成保育園,
+# 国木田独歩旧宅, 大宮聖苑, 辻南小児童クラブ), not a person.
+_FACILITY = re.compile(
+    r"保育|幼稚園|こども園|学校|小学|中学|高校|高等|大学|学園|学院|児童|センター|クラブ|"
+    r"記念|旧宅|旧居|生家|邸|館|苑|園|院|病院|医院|診療所|クリニック|会館|ホール|公園|"
+    r"神社|寺|宮|団地|通り|橋|駅|店|商店|食堂|ビル|荘|寮|ハイツ|マンション|文庫|塾|"
+    r"協会|組合|事務所|碑|像|城|跡|公民館|集会所|出張所|支所|役場|庁舎|商会|工業|"
+    r"製作所|温泉|旅館|ホテル|山荘|農園|牧場|霊園|聖苑|斎場|岳|山|川|池|湖|島|岬|滝|峠"
+)
+_RUN_END = re.compile(r"[\s、。,，.．・;；:：|｜/()（）「」『』【】\[\]]")
+
+
+def _facility_follows(text: str, end: int) -> bool:
+    """Whether the word run right after a candidate name goes on into a facility's or a
+    place's noun starting within 4 characters (before any space, punctuation or particle):
+    東大成|保育園, 国木田独歩|旧宅, 辻南|小児童クラブ, 森鷗外|記念館で. A title after a
+    name is a person's (館長, 園長)."""
+    stop = _RUN_END.search(text, end, end + 9)
+    run = text[end : stop.start() if stop else end + 9]
+    match = _FACILITY.search(run)
+    if match is None or match.start() > 4:
+        return False
+    if any(ch in _PARTICLES for ch in run[: match.start()]) or (run and run[0] in _PARTICLES):
+        return False  # 山田太郎が館… : a sentence goes on, the name ended
+    return not run.startswith(_TITLE, match.end())
+
+
+def _place_like(given: str) -> bool:
+    """A "given name" that is a direction (大井川|南, 辻|南) or ends as a building does
+    (大宮|聖苑): the tokenizer's guess inside a place's or a facility's name."""
+    return given in _DIRECTIONS or (len(given) >= 2 and given[-1] in _BUILDING_ENDS)
+
+
+_DIRECTIONS = frozenset("東西南北上中下")
+_BUILDING_ENDS = "苑園館院宮寺殿堂閣荘岳"
+_PARTICLES = "がのをはにともへやで"
+_TITLE = ("長", "員", "主", "司", "士")
+
+
 # At most 4 UTF-8 bytes a character: 12,000 characters stay under Sudachi's 49,149 bytes.
 WINDOW_CHARS = 12_000
 _BREAK = re.compile(r"[\s、。,，.．・;；|｜/]")
@@ -144,7 +184,28 @@ class PersonNameRecognizer(Recognizer):
         "名義",
     )
     header_exclude = (
-        "施設名",
+        # columns of things' names: a nursery, a shop, a spot, an event, a title
+        "名称",
+        "施設",
+        "学校名",
+        "園名",
+        "病院名",
+        "医療機関",
+        "機関名",
+        "店舗",
+        "スポット",
+        "設置場所",
+        "場所",
+        "所在地",
+        "住所",
+        "イベント",
+        "催事",
+        "展示",
+        "タイトル",
+        "件名",
+        "題名",
+        "路線",
+        "駅名",
         "事業所名",
         "会社名",
         "法人名",
@@ -206,6 +267,9 @@ class PersonNameRecognizer(Recognizer):
                 j += 1
             if j < n and person(tokens[j]) and kind != "名":
                 stop = tokens[j].end()
+                if _facility_follows(text, stop) or _place_like(tokens[j].surface()):
+                    i = j + 1
+                    continue
                 following = tokens[j + 1].surface() if j + 1 < n else ""
                 context = (following,) if following in HONORIFICS else ()
                 yield Candidate(begin, stop, text[begin:stop], _FULL, context)
@@ -226,6 +290,9 @@ class PersonNameRecognizer(Recognizer):
                 i = k + 1
                 continue
             following = tokens[i + 1].surface() if i + 1 < n else ""
+            if following not in HONORIFICS and _facility_follows(text, end):
+                i += 1
+                continue
             if following in HONORIFICS:
                 yield Candidate(begin, end, text[begin:end], _HONORED, (following,))
             else:
