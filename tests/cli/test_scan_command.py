@@ -98,7 +98,7 @@ def test_human_output_and_explain(tmp_path: Path) -> None:
     status, out = run("--explain", str(path))
     assert status == 1
     assert "1人 (1 person)" in out
-    assert "JP_MY_NUMBER 1" in out
+    assert "個人番号（マイナンバー） My Number 1" in out
     assert "line 1" in out and "**** **** **18" in out
     assert "JpMyNumberRecognizer" in out and "check digit valid" in out
     assert "1234 5678 9018" not in out

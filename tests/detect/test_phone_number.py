@@ -47,9 +47,10 @@ def test_same_number_written_two_ways_is_one_person(detector: Detector) -> None:
     assert detection.records == 1
 
 
-def test_a_phone_alone_is_found_but_describes_nobody(detector: Detector) -> None:
-    from sekisho.extract import TextPart
+def test_a_phone_alone_in_a_table_row_is_found_but_describes_nobody(detector: Detector) -> None:
+    from sekisho.extract import TablePart
 
-    detection = detector.detect([TextPart("携帯は090-1234-5678までお願いします")])
+    rows = [["施設名", "電話番号"], ["東大成保育園", "048-123-4567"]]
+    detection = detector.detect([TablePart(rows=rows, header_row=0, origin="")])
     assert [f.entity for f in detection.findings] == ["PHONE_NUMBER"]
     assert detection.records == 0

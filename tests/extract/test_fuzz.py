@@ -64,4 +64,12 @@ def test_mutated_containers_always_give_a_report(case: tuple[str, bytes]) -> Non
     for problem in report.problems:
         assert problem.reason and problem.reason_ja
     document = report.to_dict()
-    assert set(document) == {"path", "unscannable", "problems", "records", "entities", "findings"}
+    assert set(document) == {
+        "path",
+        "unscannable",
+        "problems",
+        "notes",
+        "records",
+        "entities",
+        "findings",
+    }

@@ -211,7 +211,7 @@ def test_reason_templates_are_filled() -> None:
     verdict = evaluate(
         DEFAULT, facts([OUTSIDER], entities={"PERSON_NAME": 5, "PHONE_NUMBER": 5}, records=5)
     )
-    assert verdict.reasons[0].ja.startswith("5人分の個人情報（PERSON_NAME 5, PHONE_NUMBER 5）")
+    assert verdict.reasons[0].ja.startswith("5人分の個人情報（氏名 5, 電話番号 5）")
 
 
 def test_address_spellings_and_retention_keys() -> None:

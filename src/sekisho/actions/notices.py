@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from sekisho.detect.entities import label
 from sekisho.policy import MessageFacts, Verdict
 
 FROM = "Sekisho <sekisho-noreply@localhost>"
@@ -28,8 +29,8 @@ def _findings(facts: MessageFacts) -> tuple[str, str]:
     lines_en = [f"Personal data found: {facts.records} people"]
     for entity, count in sorted(facts.entities.items()):
         samples = ", ".join(facts.samples.get(entity, ()))
-        lines_ja.append(f"  - {entity}: {count}件 (例: {samples})")
-        lines_en.append(f"  - {entity}: {count} (e.g. {samples})")
+        lines_ja.append(f"  - {label(entity)}: {count}件 (例: {samples})")
+        lines_en.append(f"  - {label(entity, 'en')}: {count} (e.g. {samples})")
     if facts.unscannable:
         lines_ja.append("  - 内容を確認できない部分: " + "; ".join(facts.problems[:5]))
         lines_en.append("  - Parts that could not be read: " + "; ".join(facts.problems[:5]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from sekisho.detect.entities import label
 from sekisho.scan import FileReport, ScanReport
 
 
@@ -19,17 +20,22 @@ def render_file(console: Console, report: FileReport, *, explain: bool = False) 
         head = f"[green]検出なし clean[/] {path}"
     console.print(head)
     if report.detection:
-        counts = " · ".join(f"{entity} {n}" for entity, n in report.entities.items())
+        counts = " · ".join(
+            f"{label(entity)} {label(entity, 'en')} {n}" for entity, n in report.entities.items()
+        )
         console.print(f"    {escape(counts)}")
     for problem in report.problems:
         where = f"{escape(problem.location)}: " if problem.location else ""
         console.print(
             f"    [red]![/] {where}{escape(problem.reason_ja)} — {escape(problem.reason)}"
         )
+    for note in report.notes:
+        where = f"{escape(note.location)}: " if note.location else ""
+        console.print(f"    [dim]·[/] {where}{escape(note.reason_ja)} — {escape(note.reason)}")
     if explain:
         for f in report.findings:
             console.print(
-                f"    {escape(f.location)}  {f.entity}  {escape(f.excerpt)}  "
+                f"    {escape(f.location)}  {label(f.entity)} {f.entity}  {escape(f.excerpt)}  "
                 f"[dim]{escape(f.explanation.describe())}[/]"
             )
 

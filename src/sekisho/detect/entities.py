@@ -90,3 +90,33 @@ def may_be_person(entity: str) -> bool:
     """Whether a finding can stand for a person, so that the describing and contact
     findings beside it are a person's: the one test every layer uses."""
     return entity in IDENTIFYING or entity == DATE_OF_BIRTH
+
+
+# What people read: Japanese first, English in English. JSON output keeps the codes.
+LABELS: dict[str, tuple[str, str]] = {
+    PERSON_NAME: ("氏名", "name"),
+    DATE_OF_BIRTH: ("生年月日", "date of birth"),
+    ADDRESS: ("住所", "address"),
+    PHONE_NUMBER: ("電話番号", "phone number"),
+    EMAIL_ADDRESS: ("メールアドレス", "e-mail address"),
+    GENDER: ("性別", "sex"),
+    JP_MY_NUMBER: ("個人番号（マイナンバー）", "My Number"),
+    JP_CORPORATE_NUMBER: ("法人番号", "corporate number"),
+    JP_CARE_INSURANCE_NUMBER: ("介護保険被保険者番号", "care insurance number"),
+    JP_HEALTH_INSURANCE_NUMBER: ("健康保険被保険者番号", "health insurance number"),
+    JP_PENSION_NUMBER: ("基礎年金番号", "pension number"),
+    JP_RESIDENT_CODE: ("住民票コード", "resident record code"),
+    JP_DRIVERS_LICENSE: ("運転免許証番号", "driving licence number"),
+    JP_PASSPORT: ("旅券番号", "passport number"),
+    JP_RESIDENCE_CARD: ("在留カード番号", "residence card number"),
+    BANK_ACCOUNT: ("口座番号", "bank account"),
+    CREDIT_CARD: ("クレジットカード番号", "card number"),
+    CARE_LEVEL: ("要介護度", "care level"),
+    HEALTH_INFO: ("病歴・健康情報", "health information"),
+}
+
+
+def label(entity: str, language: str = "ja") -> str:
+    """An entity type as a clerk reads it (``ja``) or in English (``en``)."""
+    ja, en = LABELS.get(entity, (entity, entity))
+    return ja if language == "ja" else en

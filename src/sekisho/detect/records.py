@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from sekisho.detect.entities import (
+    CONTACT,
     DATE_OF_BIRTH,
     IDENTIFYING,
     JP_CARE_INSURANCE_NUMBER,
@@ -115,11 +116,14 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
     if merger is not None:
         total -= merger.merges
 
-    text_people = [f for f in text if f.entity in IDENTIFYING]
+    # In running text a resident's mobile or address may be all a mail says of them
+    # ("氏名：…  携帯 090-…" with a name the tokenizer misses): contact data still counts
+    # there (an office's phone is dropped by its recognizer: 問い合わせ, 課, 直通).
+    text_people = [f for f in text if f.entity in IDENTIFYING or f.entity in CONTACT]
     if text_people:
         seen = {f.key for f in loose if f.row is not None}
         for column in columns:
-            if column.recognizer.entity in IDENTIFYING:
+            if column.recognizer.entity in IDENTIFYING or column.recognizer.entity in CONTACT:
                 seen.update(column.all_keys())
         per_type: dict[str, set[int]] = defaultdict(set)
         for f in text_people:

@@ -16,7 +16,7 @@ from sekisho.extract.parts import (
     TextPart,
     column_letter,
 )
-from sekisho.extract.problems import Problem, ProblemCode
+from sekisho.extract.problems import Note, NoteCode, Problem, ProblemCode
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -24,6 +24,8 @@ __all__ = [
     "Extraction",
     "FileInfo",
     "Limits",
+    "Note",
+    "NoteCode",
     "Part",
     "Problem",
     "ProblemCode",

@@ -16,7 +16,7 @@ from pathlib import Path
 from sekisho.extract import names
 from sekisho.extract.limits import DEFAULT_LIMITS, Aborted, Budget, LimitExceeded, Limits
 from sekisho.extract.parts import Extraction, FileInfo, Part
-from sekisho.extract.problems import Problem, ProblemCode
+from sekisho.extract.problems import Note, NoteCode, Problem, ProblemCode
 from sekisho.extract.sniff import sniff
 
 _UNSUPPORTED_DETAIL = {
@@ -77,6 +77,9 @@ class Walker:
 
     def problem(self, code: ProblemCode, location: str, detail: str = "") -> None:
         self.result.problems.append(Problem(code, location, detail))
+
+    def note(self, code: NoteCode, location: str, detail: str = "") -> None:
+        self.result.notes.append(Note(code, location, detail))
 
     def file(self, data: bytes, ctx: FileContext, kind: str | None = None) -> None:
         """Read one file (the top one, a member, an attachment) wherever it sits; ``kind``
@@ -146,6 +149,7 @@ def _readers() -> dict[str, Reader]:
     from sekisho.extract import (
         archive,
         delimited,
+        image,
         mail,
         odf,
         ole,
@@ -171,6 +175,7 @@ def _readers() -> dict[str, Reader]:
         "7z": archive.read_7z,
         "eml": mail.read_eml,
         "ole": ole.read_ole,
+        "image": image.read_image,
     }
 
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sekisho.extract.problems import Problem
+from sekisho.extract.problems import Note, Problem
 
 Cell = str | int | float | bool | date | datetime | time | None
 
@@ -127,3 +127,4 @@ class Extraction:
     parts: list[Part] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[FileInfo] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # met, not read, not a failure

@@ -81,3 +81,50 @@ class Problem:
             "reason": self.reason,
             "reason_ja": self.reason_ja,
         }
+
+
+class NoteCode(StrEnum):
+    """What was met and deliberately not read as content: not a failure, and it does not
+    make a file unscannable. Policy may still decide on it (``images: true``)."""
+
+    IMAGE = "image"
+    SIGNATURE = "signature"
+
+
+_NOTE_TEXTS: dict[NoteCode, tuple[str, str]] = {
+    NoteCode.IMAGE: (
+        "a picture: its pixels are not read (text in pictures is a later version's)",
+        "画像です（画像内の文字は読み取っていません）",
+    ),
+    NoteCode.SIGNATURE: (
+        "a digital signature: structure, not content",
+        "電子署名です（内容ではありません）",
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """Something met and not read as content, said so (a photo, a logo, an S/MIME
+    signature)."""
+
+    code: NoteCode
+    location: str = ""
+    detail: str = ""
+
+    @property
+    def reason(self) -> str:
+        base = _NOTE_TEXTS[self.code][0]
+        return f"{base}: {self.detail}" if self.detail else base
+
+    @property
+    def reason_ja(self) -> str:
+        return _NOTE_TEXTS[self.code][1]
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": str(self.code),
+            "location": self.location,
+            "reason": self.reason,
+            "reason_ja": self.reason_ja,
+        }

@@ -10,6 +10,8 @@ import io
 import re
 import zipfile
 
+from sekisho.extract.image import image_format
+
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "pdf"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # xls, doc, msg, encrypted OOXML
@@ -32,6 +34,8 @@ def sniff(data: bytes, name: str = "") -> str:
             return kind
     if data.startswith(_ZIP_MAGIC):
         return _sniff_zip(data)
+    if image_format(data) is not None:
+        return "image"
     if _looks_like_message(data):
         return "eml"
     if _HTML.match(data[:1024]):

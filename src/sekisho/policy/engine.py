@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 
+from sekisho.detect.entities import label
 from sekisho.policy.facts import MessageFacts
 from sekisho.policy.model import MODIFIER_ACTIONS, Policy, Rule
 
@@ -52,7 +53,9 @@ def evaluate(policy: Policy, facts: MessageFacts) -> Verdict:
         if not _matches(rule, ctx):
             continue
         reasons.append(
-            Reason(rule.name, _fill(rule.reason_ja, facts), _fill(rule.reason_en, facts))
+            Reason(
+                rule.name, _fill(rule.reason_ja, facts, "ja"), _fill(rule.reason_en, facts, "en")
+            )
         )
         if rule.action in MODIFIER_ACTIONS:
             if rule.action not in modifiers:
@@ -72,8 +75,9 @@ def evaluate(policy: Policy, facts: MessageFacts) -> Verdict:
     )
 
 
-def _fill(template: str, facts: MessageFacts) -> str:
-    entities = ", ".join(f"{k} {v}" for k, v in sorted(facts.entities.items()))
+def _fill(template: str, facts: MessageFacts, language: str) -> str:
+    """A rule's reason with its numbers, entity types named as the reader reads them."""
+    entities = ", ".join(f"{label(k, language)} {v}" for k, v in sorted(facts.entities.items()))
     try:
         return template.format(records=facts.records, entities=entities or "-", size=facts.size)
     except (KeyError, IndexError, ValueError):
@@ -114,6 +118,8 @@ def _matches(rule: Rule, ctx: _Context) -> bool:
     ):
         return False
     if when.suspicious_names is not None and facts.suspicious_names != when.suspicious_names:
+        return False
+    if when.images is not None and facts.images != when.images:
         return False
     if when.has_attachments is not None and bool(facts.attachments) != when.has_attachments:
         return False

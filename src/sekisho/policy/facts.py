@@ -33,6 +33,7 @@ class MessageFacts:
     attachments: tuple[Attachment, ...] = ()
     suspicious_names: bool = False
     samples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # masked excerpts only
+    images: bool = False  # pictures met (noted, not read)
 
     @property
     def sensitive(self) -> bool:
@@ -60,4 +61,5 @@ def facts_from_report(
         attachments=tuple(attachments),
         suspicious_names=any(p.code == "suspicious-name" for p in report.problems),
         samples={k: tuple(v) for k, v in samples.items()},
+        images=any(n.code == "image" for n in report.notes),
     )

@@ -47,6 +47,7 @@ _CONDITION_KEYS = {
     "attachment_kinds": "attachment_kinds",
     "suspicious_names": "suspicious_names",
     "has_attachments": "has_attachments",
+    "images": "images",
     "size_min_bytes": "size_min_bytes",
     "beyond_partner_allowance": "beyond_partner_allowance",
 }
@@ -56,9 +57,11 @@ _BOOL_KEYS = {
     "unscannable",
     "suspicious_names",
     "has_attachments",
+    "images",
     "beyond_partner_allowance",
 }
 _KINDS = {
+    "image",
     "executable",
     "zip",
     "7z",

@@ -54,6 +54,7 @@ class Conditions:
     attachment_kinds: frozenset[str] = frozenset()
     suspicious_names: bool | None = None
     has_attachments: bool | None = None
+    images: bool | None = None
     size_min_bytes: int | None = None
     beyond_partner_allowance: bool | None = None
 

@@ -13,7 +13,7 @@ from enum import IntEnum
 from typing import Any
 
 from sekisho.detect import Detection, Finding
-from sekisho.extract import FileInfo, Problem
+from sekisho.extract import FileInfo, Note, Problem
 
 
 class ExitStatus(IntEnum):
@@ -41,6 +41,7 @@ class FileReport:
     detection: Detection
     problems: list[Problem] = field(default_factory=list)
     files: list[FileInfo] = field(default_factory=list)  # every file met, with its kind
+    notes: list[Note] = field(default_factory=list)  # met, not read as content (pictures)
 
     @property
     def unscannable(self) -> bool:
@@ -75,6 +76,7 @@ class FileReport:
             "path": self.path,
             "unscannable": self.unscannable,
             "problems": [p.to_dict() for p in self.problems],
+            "notes": [n.to_dict() for n in self.notes],
             "records": self.records,
             "entities": self.entities,
             "findings": [f.to_dict(explain=explain) for f in self.findings],

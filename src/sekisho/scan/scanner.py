@@ -48,6 +48,7 @@ class Scanner:
             detection=builder.finish(),
             problems=list(extraction.problems),
             files=list(extraction.files),
+            notes=list(extraction.notes),
         )
 
     def scan_file(self, path: Path) -> FileReport:
@@ -89,6 +90,7 @@ class Scanner:
             detection=self.detector.detect(extraction.parts),
             problems=list(extraction.problems),
             files=list(extraction.files),
+            notes=list(extraction.notes),
         )
 
 

@@ -19,6 +19,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_lates
 
 from sekisho.actions.links import LinkSigner
 from sekisho.addresses import same_mailbox
+from sekisho.detect.entities import label
 from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy, lint, parse_policy
 from sekisho.store import Database, Spool, State, User
@@ -49,6 +50,7 @@ def create_app(
 ) -> FastAPI:
     app = FastAPI(title="Sekisho", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+    templates.env.filters["label"] = label
     start_policy = policy or default_policy()
     in_force: dict[str, Any] = {"version": None, "policy": start_policy}
 
