@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sekisho.scan import Scanner
 from tests.extract.builders import ROSTER, ROSTER_TEXT, docx_bytes, eml_bytes, pdf_bytes, zip_bytes
 from tests.factories import csv_bytes, write_xlsx
+from tests.scan.test_report import CONTRACT_KEYS
 
 EXAMPLES = int(os.environ.get("SEKISHO_FUZZ_EXAMPLES", "40"))
 _SCANNER = Scanner()
@@ -64,12 +65,4 @@ def test_mutated_containers_always_give_a_report(case: tuple[str, bytes]) -> Non
     for problem in report.problems:
         assert problem.reason and problem.reason_ja
     document = report.to_dict()
-    assert set(document) == {
-        "path",
-        "unscannable",
-        "problems",
-        "notes",
-        "records",
-        "entities",
-        "findings",
-    }
+    assert set(document) == CONTRACT_KEYS

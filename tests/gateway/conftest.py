@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import smtplib
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +26,47 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def spawn_gateway(
+    listen_port: int,
+    upstream_port: int,
+    database_url: str,
+    spool: Path,
+    log: Path,
+    *extra: str,
+) -> subprocess.Popen[bytes]:
+    """``sekisho gateway`` as a process of its own (signals, SIGKILL), returned once it
+    answers SMTP; its stderr goes to ``log``."""
+    command = [
+        sys.executable,
+        "-m",
+        "sekisho.cli.main",
+        "gateway",
+        "--listen",
+        f"127.0.0.1:{listen_port}",
+        "--upstream",
+        f"127.0.0.1:{upstream_port}",
+        "--db",
+        database_url,
+        "--spool",
+        str(spool),
+        "--policy",
+        str(EXAMPLE_POLICY),
+        *extra,
+    ]
+    with log.open("ab") as stderr:  # the child keeps its own copy
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with smtplib.SMTP("127.0.0.1", listen_port, timeout=2) as smtp:
+                smtp.noop()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gateway did not start: " + log.read_text(errors="replace"))
 
 
 @dataclass

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import signal
 import smtplib
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 from sekisho.policy import load_policy
 from sekisho.store import Database
-from tests.gateway.conftest import EXAMPLE_POLICY, Sink, free_port, start_gateway
+from tests.gateway.conftest import EXAMPLE_POLICY, Sink, free_port, spawn_gateway, start_gateway
 from tests.gateway.test_gateway import CLERK, message
 from tests.gateway.test_upstream import _staller
 
@@ -35,35 +33,16 @@ def _send(port: int, rcpt: str, body: str) -> tuple[int, bytes]:
 
 def _gateway_process(tmp_path: Path, upstream_port: int, relay_timeout: float):  # type: ignore[no-untyped-def]
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "sekisho.cli.main",
-        "gateway",
-        "--listen",
-        f"127.0.0.1:{port}",
-        "--upstream",
-        f"127.0.0.1:{upstream_port}",
-        "--db",
+    process = spawn_gateway(
+        port,
+        upstream_port,
         f"sqlite:///{tmp_path / 'sekisho.db'}",
-        "--spool",
-        str(tmp_path / "spool"),
-        "--policy",
-        str(EXAMPLE_POLICY),
+        tmp_path / "spool",
+        tmp_path / "gateway.log",
         "--relay-timeout",
         str(relay_timeout),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with smtplib.SMTP("127.0.0.1", port, timeout=2) as smtp:
-                smtp.noop()
-            return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise AssertionError("gateway did not start: " + process.stderr.read().decode())
+    )
+    return process, port
 
 
 def test_a_stalled_next_hop_is_answered_451_within_the_deadline(tmp_path: Path) -> None:

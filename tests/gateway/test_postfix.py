@@ -9,7 +9,6 @@ import shutil
 import signal
 import smtplib
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ from sekisho.store import Database
 from tests.conftest import require
 from tests.extract.builders import aes_zip, eml_bytes
 from tests.factories import csv_bytes, incident_rows, write_xlsx
-from tests.gateway.conftest import EXAMPLE_POLICY, free_port
+from tests.gateway.conftest import free_port, spawn_gateway
 from tests.gateway.postfix import PostfixInstance, available
 
 pytestmark = pytest.mark.integration
@@ -39,37 +38,16 @@ class Stack:
         self.gateway: subprocess.Popen[bytes] | None = None
 
     def start_gateway(self, upstream_port: int | None = None, *extra: str) -> None:
-        upstream_port = upstream_port or self.postfix.reinject_port
-        command = [
-            sys.executable,
-            "-m",
-            "sekisho.cli.main",
-            "gateway",
-            "--listen",
-            f"127.0.0.1:{self.postfix.filter_port}",
-            "--upstream",
-            f"127.0.0.1:{upstream_port}",
-            "--db",
+        self.gateway = spawn_gateway(
+            self.postfix.filter_port,
+            upstream_port or self.postfix.reinject_port,
             self.database_url,
-            "--spool",
-            str(self.root / "spool"),
-            "--policy",
-            str(EXAMPLE_POLICY),
+            self.root / "spool",
+            self.root / "gateway.log",
             "--interval",
             "0.5",
             *extra,
-        ]
-        with (self.root / "gateway.log").open("ab") as log:  # the child keeps its own copy
-            self.gateway = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with smtplib.SMTP("127.0.0.1", self.postfix.filter_port, timeout=2) as smtp:
-                    smtp.noop()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError("gateway did not start: " + (self.root / "gateway.log").read_text())
+        )
 
     def kill_gateway(self) -> None:
         assert self.gateway is not None

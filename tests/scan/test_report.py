@@ -20,18 +20,14 @@ def test_exit_status_ranking(statuses: tuple[ExitStatus, ...], expected: ExitSta
     assert worst(*statuses) is expected
 
 
+# The keys of one file in `sekisho scan --format json` (docs/architecture.md).
+CONTRACT_KEYS = {"path", "unscannable", "problems", "notes", "records", "entities", "findings"}
+
+
 def test_report_has_exactly_the_contract_keys(scanner: Scanner) -> None:
     report = scanner.scan_bytes(csv_bytes([["個人番号"], ["123456789018"]]), "a.csv")
     data = report.to_dict()
-    assert set(data) == {
-        "path",
-        "unscannable",
-        "problems",
-        "notes",
-        "records",
-        "entities",
-        "findings",
-    }
+    assert set(data) == CONTRACT_KEYS
     assert set(data["findings"][0]) == {"entity", "location", "score", "excerpt"}
     assert data["entities"] == {"JP_MY_NUMBER": 1}
     assert data["records"] == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import cache
@@ -205,7 +205,12 @@ class Detector:
         hits, lines = _keep_dependents_beside_people(hits, lines)
         if getattr(part, "names_expected", False):
             hits, lines = _drop_lone_names(hits, lines)
-        mentions = mentions_in_prose(hits, lines, norm.split("\n"))
+
+        def line_text(line: int) -> str:  # cut from the newlines already found
+            start = newlines[line - 1] + 1 if line else 0
+            return norm[start : newlines[line] if line < len(newlines) else len(norm)]
+
+        mentions = mentions_in_prose(hits, lines, line_text)
         return [
             self.finding(
                 hit,
@@ -347,7 +352,9 @@ def is_prose(line: str) -> bool:
     return len(line) > PROSE_CHARS and _SENTENCE.search(line) is not None
 
 
-def mentions_in_prose(hits: list[Hit], lines: list[int], texts: list[str]) -> set[int]:
+def mentions_in_prose(
+    hits: list[Hit], lines: list[int], line_text: Callable[[int], str]
+) -> set[int]:
     """Indexes of names that are mentioned in prose, not recorded: no label or honorific
     (氏名, 様, さん …) and nothing else of a person on the same line. 国木田独歩 in a
     tourist spot's description, or the members named in minutes, are reported but make
@@ -363,11 +370,7 @@ def mentions_in_prose(hits: list[Hit], lines: list[int], texts: list[str]) -> se
         if hit.recognizer.entity != PERSON_NAME
         and (may_be_person(hit.recognizer.entity) or hit.recognizer.entity in CONTACT)
     }
-    return {
-        i
-        for i in names
-        if lines[i] not in personal and lines[i] < len(texts) and is_prose(texts[lines[i]])
-    }
+    return {i for i in names if lines[i] not in personal and is_prose(line_text(lines[i]))}
 
 
 def _drop_lone_names(hits: list[Hit], lines: list[int]) -> tuple[list[Hit], list[int]]:

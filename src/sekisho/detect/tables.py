@@ -366,7 +366,9 @@ def _cells_as_text(
             if isinstance(left, str) and 0 < len(left) <= _LABEL_MAX:
                 context = f"{context}\n{fold(left)}"
         hits = detector.hits(text, context)
-        mentions = mentions_in_prose(hits, [0] * len(hits), [text]) if hits else set()
+        mentions = (
+            mentions_in_prose(hits, [0] * len(hits), lambda _, line=text: line) if hits else set()
+        )
         for i, hit in enumerate(hits):
             kind = type(hit.recognizer)
             if header and any(x in header for x in _header_words(kind)[1]):

@@ -57,22 +57,25 @@ _TEXTS: dict[ProblemCode, tuple[str, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One part that could not be scanned. It makes the whole file *unscannable*."""
+class _Told:
+    """A code with a detail, told to people in English and Japanese (problems and notes)."""
 
-    code: ProblemCode
-    location: str = ""
-    detail: str = ""
+    __slots__ = ()
+    code: StrEnum
+    location: str
+    detail: str
+
+    def _texts(self) -> tuple[str, str]:
+        raise NotImplementedError
 
     @property
     def reason(self) -> str:
-        base = _TEXTS[self.code][0]
+        base = self._texts()[0]
         return f"{base}: {self.detail}" if self.detail else base
 
     @property
     def reason_ja(self) -> str:
-        return _TEXTS[self.code][1]
+        return self._texts()[1]
 
     def to_dict(self) -> dict[str, str]:
         return {
@@ -81,6 +84,18 @@ class Problem:
             "reason": self.reason,
             "reason_ja": self.reason_ja,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem(_Told):
+    """One part that could not be scanned. It makes the whole file *unscannable*."""
+
+    code: ProblemCode
+    location: str = ""
+    detail: str = ""
+
+    def _texts(self) -> tuple[str, str]:
+        return _TEXTS[self.code]
 
 
 class NoteCode(StrEnum):
@@ -104,7 +119,7 @@ _NOTE_TEXTS: dict[NoteCode, tuple[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Note:
+class Note(_Told):
     """Something met and not read as content, said so (a photo, a logo, an S/MIME
     signature)."""
 
@@ -112,19 +127,5 @@ class Note:
     location: str = ""
     detail: str = ""
 
-    @property
-    def reason(self) -> str:
-        base = _NOTE_TEXTS[self.code][0]
-        return f"{base}: {self.detail}" if self.detail else base
-
-    @property
-    def reason_ja(self) -> str:
-        return _NOTE_TEXTS[self.code][1]
-
-    def to_dict(self) -> dict[str, str]:
-        return {
-            "code": str(self.code),
-            "location": self.location,
-            "reason": self.reason,
-            "reason_ja": self.reason_ja,
-        }
+    def _texts(self) -> tuple[str, str]:
+        return _NOTE_TEXTS[self.code]

@@ -172,7 +172,7 @@ class Pipeline:
         sekisho_id = submission.sekisho_id
         name = f"{sekisho_id}.encrypted.eml"
         told = self.database.notice(sekisho_id, "password")
-        if told is not None and name in self.spool.names():
+        if told is not None and self.spool.exists(name):
             return self.spool.read(name)
         secret = rewrite.make_password()
         encrypted, names = rewrite.encrypt_attachments(submission.data, secret)
@@ -266,15 +266,16 @@ class Pipeline:
         grace = timedelta(days=self.policy.quarantine_retention_days)
         removed = 0
         for record in await self.run_io(self.database.spool_to_remove, now, grace):
-            present = await self.run_io(self.spool.names)
-            names = [
-                n for n in (record.spool_name, f"{record.sekisho_id}.encrypted.eml") if n in present
-            ]
-            for name in names:
-                await self.run_io(self.spool.remove, name)
-            await self.run_io(self.database.spool_removed, record.sekisho_id, names)
+            names = [record.spool_name, f"{record.sekisho_id}.encrypted.eml"]
+            await self.run_io(self._remove_from_spool, record.sekisho_id, names)
             removed += 1
         return removed
+
+    def _remove_from_spool(self, sekisho_id: str, names: list[str]) -> None:
+        present = [n for n in names if self.spool.exists(n)]
+        for name in present:
+            self.spool.remove(name)
+        self.database.spool_removed(sekisho_id, present)
 
     async def _store(self, record: MessageRecord, data: bytes, notice: Notice) -> str | None:
         """Spool then commit (row, audit event and notice in one transaction); None when

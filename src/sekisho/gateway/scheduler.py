@@ -28,10 +28,6 @@ class Pass:
     notices_sent: int = 0
     spool_removed: int = 0
 
-    @property
-    def moved(self) -> int:
-        return self.released + self.expired + self.rejections_told
-
 
 async def run_once(pipeline: Pipeline) -> Pass:
     await pipeline.run_io(pipeline.reload_policy)

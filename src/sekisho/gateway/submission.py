@@ -74,5 +74,5 @@ class Submission:
 def notice_submission(to: str, body: bytes, sekisho_id: str | None) -> Submission:
     """A notice Sekisho wrote itself, from the null sender (a notice must never bounce
     into another notice); its body is ours, so 8-bit is declared by looking at all of it."""
-    options = ("BODY=8BITMIME",) if any(b > 0x7F for b in body) else ()
+    options = () if body.isascii() else ("BODY=8BITMIME",)
     return Submission("", (to,), body, options, sekisho_id or "")

@@ -116,6 +116,11 @@ def _identity(path: str) -> tuple[int, int]:
     return status.st_dev, status.st_ino
 
 
+def _unclaimed(now: datetime):  # type: ignore[no-untyped-def]
+    """A notice no sender holds right now (never claimed, or its lease ran out)."""
+    return or_(Notice.claimed_until.is_(None), Notice.claimed_until <= now)
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (idempotent)."""
     config = Config()
@@ -447,14 +452,10 @@ class Database:
 
     # -- the outbox of notices ----------------------------------------------------------
 
-    def enqueue(self, notice: Notice) -> bool:
-        """Queue a notice; False when one of its kind for its message is already queued
-        (a retried release tells its password once)."""
-        with self.session() as session:
-            return self._enqueue(session, notice)
-
     @staticmethod
     def _enqueue(session: Session, notice: Notice) -> bool:
+        """Queue a notice in the caller's transaction; False when one of its kind for its
+        message is already queued (a retried release tells its password once)."""
         if notice.created_at is None:
             notice.created_at = utcnow()
         if notice.sekisho_id is not None:
@@ -512,9 +513,7 @@ class Database:
         now = now or utcnow()
         with self.reading() as session:
             query = select(Notice).where(
-                Notice.sent_at.is_(None),
-                Notice.ready.is_(True),
-                or_(Notice.claimed_until.is_(None), Notice.claimed_until <= now),
+                Notice.sent_at.is_(None), Notice.ready.is_(True), _unclaimed(now)
             )
             if sekisho_id is not None:
                 query = query.where(Notice.sekisho_id == sekisho_id)
@@ -527,11 +526,7 @@ class Database:
         with self.session() as session:
             result = session.execute(
                 update(Notice)
-                .where(
-                    Notice.id == notice_id,
-                    Notice.sent_at.is_(None),
-                    or_(Notice.claimed_until.is_(None), Notice.claimed_until <= now),
-                )
+                .where(Notice.id == notice_id, Notice.sent_at.is_(None), _unclaimed(now))
                 .values(claimed_until=now + lease)
             )
             return result.rowcount == 1  # type: ignore[attr-defined]

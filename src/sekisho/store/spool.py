@@ -46,6 +46,9 @@ class Spool:
     def read(self, name: str) -> bytes:
         return self.path(name).read_bytes()
 
+    def exists(self, name: str) -> bool:
+        return self.path(name).exists()
+
     def remove(self, name: str) -> None:
         self.path(name).unlink(missing_ok=True)
 

@@ -87,7 +87,7 @@ def _facility_follows(text: str, end: int) -> bool:
     match = _FACILITY.search(run)
     if match is None or match.start() > 4:
         return False
-    if any(ch in _PARTICLES for ch in run[: match.start()]) or (run and run[0] in _PARTICLES):
+    if any(ch in _PARTICLES for ch in run[: match.start()]):
         return False  # 山田太郎が館… : a sentence goes on, the name ended
     return not run.startswith(_TITLE, match.end())
 
