@@ -2,7 +2,8 @@
 
 Prints the scan time (extract + detect, end to end), python-calamine's bare read of the
 same file, their ratio, and the peak RSS of a process that only scans it; medians of
-several runs. Run: ``make bench-speed`` (or ``.venv/bin/python bench/speed.py --runs 7``).
+several runs; then ``sekisho scan`` itself, cold, in JSON and in human output.
+Run: ``make bench-speed`` (or ``.venv/bin/python bench/speed.py --runs 7``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import argparse
 import multiprocessing
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -57,6 +59,13 @@ def median_seconds(fn, runs: int) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
+def cli_seconds(path: Path, fmt: str, runs: int) -> float:
+    """``sekisho scan --format FMT`` as a user runs it: a fresh process each time (cold)."""
+    script = Path(sys.executable).with_name("sekisho")
+    command = [str(script), "scan", "--format", fmt, "--no-progress", str(path)]
+    return median_seconds(lambda: subprocess.run(command, stdout=subprocess.DEVNULL), runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=5)
@@ -69,6 +78,8 @@ def main() -> None:
         scan_s = median_seconds(lambda: scanner.scan_file(path), args.runs)
         bare_s = median_seconds(lambda: bare_read(path), args.runs)
         rss = peak_rss_mb(path)
+        json_s = cli_seconds(path, "json", args.runs)
+        human_s = cli_seconds(path, "human", args.runs)
         size = path.stat().st_size
     print(f"file: {args.rows} rows x 7 columns, {size:,} bytes")
     print(f"records: {report.records}  entities: {report.entities}")
@@ -76,6 +87,9 @@ def main() -> None:
     print(f"calamine bare read (median of {args.runs}): {bare_s * 1000:.0f} ms")
     print(f"ratio scan / bare read: {scan_s / bare_s:.2f}x")
     print(f"peak RSS of a scanning process: {rss:.0f} MB")
+    print(f"sekisho scan --format json, cold (median of {args.runs}): {json_s * 1000:.0f} ms")
+    print(f"sekisho scan --format human, cold (median of {args.runs}): {human_s * 1000:.0f} ms")
+    print(f"ratio json / human: {json_s / human_s:.2f}x")
 
 
 if __name__ == "__main__":

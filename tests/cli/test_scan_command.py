@@ -126,3 +126,24 @@ def test_installed_entry_point(tmp_path: Path) -> None:
         [str(script), "scan", str(tmp_path / "nope")], capture_output=True, text=True
     )
     assert missing.returncode == 2
+
+
+def test_json_lists_a_roster_cell_by_cell_in_reading_order(tmp_path: Path) -> None:
+    """Column findings are expanded one by one for JSON: every cell once, row by row,
+    masked, with the sheet's Japanese name written as UTF-8 rather than escaped."""
+    rows = [["氏名", "電話番号"], ["山田 太郎", "090-1234-5678"], ["佐藤 花子", "080-2345-6789"]]
+    path = write_xlsx(tmp_path / "roster.xlsx", {"名簿": rows})
+    result = CliRunner().invoke(cli, ["scan", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    assert "sheet 名簿!A2".encode() in result.stdout_bytes
+    findings = json.loads(result.output)["files"][0]["findings"]
+    assert [f["location"] for f in findings] == [
+        f"sheet 名簿!{c}" for c in ("A2", "B2", "A3", "B3")
+    ]
+    assert [f["excerpt"] for f in findings] == [
+        "山田 **",
+        "***-****-**78",
+        "佐藤 **",
+        "***-****-**89",
+    ]
+    assert "太郎" not in result.output and "5678" not in result.output

@@ -10,6 +10,8 @@ from sekisho.detect.mask import mask_digits, mask_email, mask_text
         ("1234 5678 9018", 4, 2, "1234 **** **18"),
         ("090-1234-5678", 0, 2, "***-****-**78"),
         ("12", 0, 2, "**"),  # too short to reveal anything
+        ("０９０−１２３４−５６７８", 0, 2, "***−****−**７８"),  # not yet normalised
+        ("電話 090 ①②", 0, 2, "電話 *** ①②"),  # what str.isdigit calls a digit
     ],
 )
 def test_mask_digits(value: str, head: int, tail: int, masked: str) -> None:

@@ -4,24 +4,28 @@ never enough to recover it. Separators are kept so the shape stays readable
 
 from __future__ import annotations
 
+import re
+
 MASK = "*"
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
 def mask_digits(value: str, *, head: int = 0, tail: int = 2) -> str:
     """Replace every digit but the first ``head`` and the last ``tail`` with ``*``."""
-    total = sum(ch.isdigit() for ch in value)
+    if value.isascii():
+        places = [m.start() for m in _ASCII_DIGIT.finditer(value)]
+    else:  # what str.isdigit calls a digit: full-width, superscript, circled
+        places = [i for i, ch in enumerate(value) if ch.isdigit()]
+    total = len(places)
     if total <= head + tail:
         head, tail = 0, 0
-    seen = 0
-    out = []
-    for ch in value:
-        if ch.isdigit():
-            seen += 1
-            keep = seen <= head or seen > total - tail
-            out.append(ch if keep else MASK)
-        else:
-            out.append(ch)
-    return "".join(out)
+    hidden = places[head : total - tail]
+    if not hidden:
+        return value
+    chars = list(value)
+    for i in hidden:
+        chars[i] = MASK
+    return "".join(chars)
 
 
 def mask_email(value: str) -> str:

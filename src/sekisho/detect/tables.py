@@ -79,11 +79,17 @@ class ColumnHits:
         """(row, value) of each hit, re-read from the table (values are not kept)."""
         if self.table is None:
             return
-        column = self.column
+        column, rows, recognizer = self.column, self.table.rows, self.recognizer
+        # A text cell that fits the column's shape was taken by that shape: no need to ask
+        # the recognizer again (for names that would tokenize every cell once more).
+        shape = recognizer.column_shape.fullmatch if recognizer.column_shape else None
         for r in self.rows:
-            cell = self.table.rows[r][column]
+            cell = rows[r][column]
+            if shape is not None and type(cell) is str and shape(cell):
+                yield r, cell.strip()
+                continue
             text = cell_text(cell)
-            yield r, self.recognizer.cell_value(cell, text) or text.strip()
+            yield r, recognizer.cell_value(cell, text) or text.strip()
 
     def all_keys(self) -> Sequence[int]:
         if self.keys is not None:
@@ -95,17 +101,29 @@ class ColumnHits:
         if self.table is None:
             yield from self.kept
             return
-        recognizer, table, column = self.recognizer, self.table, self.column
+        # Positional arguments and hoisted lookups: a roster expands tens of thousands.
+        part, column, score, explanation = (
+            self.part_index,
+            self.column,
+            self.score,
+            self.explanation,
+        )
+        entity, mask, canonical = (
+            self.recognizer.entity,
+            self.recognizer.mask,
+            self.recognizer.canonical,
+        )
+        where = self.table.cell_location
         for r, value in self.values():
             yield Finding(
-                entity=recognizer.entity,
-                location=table.cell_location(r, column),
-                score=self.score,
-                excerpt=recognizer.mask(value),
-                explanation=self.explanation,
-                key=subject_key(recognizer.entity, recognizer.canonical(value)),
-                row=(self.part_index, r),
-                position=(self.part_index, r, column),
+                entity,
+                where(r, column),
+                score,
+                mask(value),
+                explanation,
+                subject_key(entity, canonical(value)),
+                (part, r),
+                (part, r, column),
             )
 
 

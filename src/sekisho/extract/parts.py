@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import cache
 
 from sekisho.extract.problems import Note, Problem
 
 Cell = str | int | float | bool | date | datetime | time | None
 
 
+@cache
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA: the column names a spreadsheet user sees."""
     letters = ""
