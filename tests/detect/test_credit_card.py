@@ -13,8 +13,11 @@ from tests.factories import visa_number
     [
         ("4111 1111 1111 1111", True),
         ("カード番号 4111-1111-1111-1111", True),
-        ("5555555555554444", True),  # Mastercard
-        ("3530111333300000", True),  # JCB
+        ("Mastercard 5555555555554444", True),
+        ("JCB 3530111333300000", True),
+        ("クレジットカード：3530111333300000", True),
+        ("5555555555554444", False),  # ungrouped, no card word: one number in ten passes Luhn
+        ("Invoice 4111111111111111 paid", False),
         ("3782 822463 10005", True),  # Amex 4-6-5
         ("4111 1111 1111 1112", False),  # Luhn fails
         ("1234567812345670", False),  # Luhn passes, no network starts with 1

@@ -22,3 +22,19 @@ def test_health_info_in_text(detector: Detector, text: str, found: bool) -> None
 def test_diagnosis_column_beside_names(detector: Detector) -> None:
     rows = [["氏名", "主な疾患"], ["山田 太郎", "脳梗塞後遺症"], ["佐藤 花子", "高血圧、骨粗鬆症"]]
     assert table_detection(detector, rows).counts["HEALTH_INFO"] == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("山田太郎様 HIV陽性", True),
+        ("山田太郎様 胃がんで入院", True),
+        ("山田太郎様 がんと診断", True),
+        ("山田太郎様 see the ARCHIVE folder", False),  # HIV inside a word
+        ("山田太郎様 こがん思うとよ", False),  # dialect, not cancer
+        ("山田太郎様 ひがんだ団地にお住まい", False),
+        ("山田太郎様 がんばってください", False),
+    ],
+)
+def test_terms_are_whole_words(detector: Detector, text: str, found: bool) -> None:
+    assert ("HEALTH_INFO" in entities_in(detector, text)) is found

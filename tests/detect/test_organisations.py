@@ -78,12 +78,12 @@ def test_headers_that_name_something_else_win_over_values(detector: Detector) ->
 def test_numbers_typed_as_numbers_are_not_identifiers_without_a_header(
     detector: Detector,
 ) -> None:
-    # 4111111111111111 passes Luhn: as text in a cell it reads as a card number; as a
-    # float's digits or a number typed as a number it is a measurement.
+    # 4111111111111111 passes Luhn: as grouped text in a cell it reads as a card number;
+    # as a float's digits or a number typed as a number it is a measurement.
     for cell in (0.4111111111111111, 4111111111111111):
         detection = detector.detect([_table([["測定値"], [cell], [1.5]])])
         assert detection.findings == [], cell
-    as_text = detector.detect([_table([["測定値"], ["4111111111111111"], ["7"]])])
+    as_text = detector.detect([_table([["測定値"], ["4111 1111 1111 1111"], ["7"]])])
     assert [f.entity for f in as_text.findings] == ["CREDIT_CARD"]
     labelled = [["個人番号"], [123456789018]]
     assert [f.entity for f in detector.detect([_table(labelled)]).findings] == ["JP_MY_NUMBER"]

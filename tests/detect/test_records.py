@@ -69,3 +69,31 @@ def test_text_repeating_a_table_value_adds_nobody(detector: Detector) -> None:
 
 def test_nothing_found_is_nobody(detector: Detector) -> None:
     assert detector.detect([TextPart("会議は 2022-05-20 10:00 から")]).records == 0
+
+
+def _text_records(detector: Detector, text: str) -> tuple[int, list[str]]:
+    detection = detector.detect([TextPart(text)])
+    return detection.records, sorted(f.entity for f in detection.findings)
+
+
+def test_an_inquiries_block_is_an_office_not_a_person(detector: Detector) -> None:
+    newsletter = (
+        "敬老会を開催します。\n\n問い合わせ先\n高齢福祉課 高齢者係\n"
+        "東京都千代田区千代田1-1\n電話 03-1234-5678\n"
+    )
+    records, entities = _text_records(detector, newsletter)
+    assert records == 0
+    assert entities == ["ADDRESS", "PHONE_NUMBER"]  # reported, but describe no one
+
+
+def test_an_office_line_describes_no_one(detector: Detector) -> None:
+    line = "株式会社サンプル 東京都千代田区千代田1-1 TEL 03-1234-5678 FAX 03-1234-5679"
+    assert _text_records(detector, line)[0] == 0
+
+
+def test_a_residents_contact_details_still_count(detector: Detector) -> None:
+    form = "氏名：山田 太郎\n住所：東京都千代田区千代田1-1 ハイツ201号室\n携帯 090-1234-5678\n"
+    assert _text_records(detector, form)[0] == 1
+    # a blank line ends the inquiries block: what follows is someone else's
+    after = "問い合わせ先 市民課\n\n携帯 090-1234-5678 までご連絡ください（山田）\n"
+    assert _text_records(detector, after)[0] == 1

@@ -152,12 +152,39 @@ class DetectionBuilder:
         return Detection(self.loose, self.columns, summary=self.summary)
 
 
+class Words:
+    """Context words as they are looked for: Japanese words inside any text (there are no
+    spaces between words), Latin words only whole ("ms." is not in "systems.", "dear" is
+    not in "Loondear", "jan" is not in "Janet")."""
+
+    __slots__ = ("checks", "words")
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(fold(w) for w in words)
+        self.checks = tuple(
+            (w, re.compile(_whole_word(w)) if _LATIN_EDGE.search(w) else None) for w in self.words
+        )
+
+    def found_in(self, haystack: str) -> tuple[str, ...]:
+        return tuple(
+            w
+            for w, whole in self.checks
+            if w in haystack and (whole is None or whole.search(haystack))
+        )
+
+
+_LATIN_EDGE = re.compile(r"^[a-z0-9]|[a-z0-9]$")
+
+
+def _whole_word(word: str) -> str:
+    before = r"(?<![a-z0-9])" if word[0].isascii() and word[0].isalnum() else ""
+    after = r"(?![a-z0-9])" if word[-1].isascii() and word[-1].isalnum() else ""
+    return before + re.escape(word) + after
+
+
 @cache
-def folded_words(recognizer: type[Recognizer]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    return (
-        tuple(fold(w) for w in recognizer.context_words),
-        tuple(fold(w) for w in recognizer.negative_words),
-    )
+def folded_words(recognizer: type[Recognizer]) -> tuple[Words, Words]:
+    return Words(recognizer.context_words), Words(recognizer.negative_words)
 
 
 def cell_text(cell: object) -> str:
@@ -210,14 +237,15 @@ class Detector:
             start = newlines[line - 1] + 1 if line else 0
             return norm[start : newlines[line] if line < len(newlines) else len(norm)]
 
-        mentions = mentions_in_prose(hits, lines, line_text)
+        uncounted = mentions_in_prose(hits, lines, line_text)
+        uncounted |= organisation_contacts(hits, lines, line_text)
         return [
             self.finding(
                 hit,
                 part.location(line + 1),
                 None,
                 (index, line, hit.candidate.start),
-                counted and i not in mentions,
+                counted and i not in uncounted,
             )
             for i, (hit, line) in enumerate(zip(hits, lines, strict=True))
         ]
@@ -285,8 +313,8 @@ def weigh(recognizer: Recognizer, cand: Candidate, text: str, outer: str) -> Hit
     window = fold(_window(text, cand.start, cand.end))
     haystack = f"{window}\n{outer}" if outer else window
     positives, negatives = folded_words(type(recognizer))
-    found = cand.context + tuple(w for w in positives if w in haystack)
-    against = tuple(w for w in negatives if w in haystack)
+    found = cand.context + positives.found_in(haystack)
+    against = negatives.found_in(haystack)
     if recognizer.requires_context and not found:
         return None
     after = before + (CONTEXT_BOOST if found else 0.0) - (NEGATIVE_PENALTY if against else 0.0)
@@ -371,6 +399,53 @@ def mentions_in_prose(
         and (may_be_person(hit.recognizer.entity) or hit.recognizer.entity in CONTACT)
     }
     return {i for i in names if lines[i] not in personal and is_prose(line_text(lines[i]))}
+
+
+# What marks a line as an office's contact details: an inquiries label, a fax, the
+# telephone sign, office hours, or the name of an office or a business before the number.
+_ORGANISATION_LINE = re.compile(
+    r"問い?合わ?せ|問合せ|FAX|Fax|fax|ファクス|ファックス|☎|℡|受付時間|開庁|代表"
+    r"|[課係]\b|[課係][ 　:：(（]|センター|事務所|事務局|役所|役場|支所|出張所"
+    r"|株式会社|有限会社|\(株\)|協会|組合|法人|病院|医院|クリニック|学校"
+)
+_INQUIRIES = re.compile(r"問い?合わ?せ|問合せ|連絡窓口|担当課")
+_BLOCK_LINES = 4
+
+
+def organisation_contacts(
+    hits: list[Hit], lines: list[int], line_text: Callable[[int], str]
+) -> set[int]:
+    """Indexes of addresses, phones and e-mails that are an office's, not a resident's: on a
+    line that names an office, a fax or office hours, or in the few lines under a
+    「問い合わせ先」 label, with nothing of a person on the same line. A city's newsletter
+    ends with its inquiries block; that block describes no one."""
+    contacts = [i for i, hit in enumerate(hits) if hit.recognizer.entity in CONTACT]
+    if not contacts:
+        return set()
+    personal = {
+        line
+        for hit, line in zip(hits, lines, strict=True)
+        if may_be_person(hit.recognizer.entity)
+        and (hit.recognizer.entity != PERSON_NAME or hit.context)
+    }
+    found: set[int] = set()
+    for i in contacts:
+        line = lines[i]
+        if line in personal:
+            continue
+        if _ORGANISATION_LINE.search(line_text(line)) or _under_inquiries(line, line_text):
+            found.add(i)
+    return found
+
+
+def _under_inquiries(line: int, line_text: Callable[[int], str]) -> bool:
+    for above in range(line - 1, max(-1, line - 1 - _BLOCK_LINES), -1):
+        text = line_text(above)
+        if not text.strip():
+            return False  # a blank line ends the block
+        if _INQUIRIES.search(text):
+            return True
+    return False
 
 
 def _drop_lone_names(hits: list[Hit], lines: list[int]) -> tuple[list[Hit], list[int]]:

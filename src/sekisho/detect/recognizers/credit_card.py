@@ -36,8 +36,9 @@ def card_network_matches(digits: str) -> bool:
 
 
 class CreditCardRecognizer(Recognizer):
-    """13–19 digits, plain or grouped (4-4-4-4, Amex 4-6-5, Diners 4-6-4), that fit a card
-    network's prefix and length and pass the Luhn check (ISO/IEC 7812-1)."""
+    """13–19 digits, grouped as cards print them (4-4-4-4, Amex 4-6-5, Diners 4-6-4) or
+    plain beside a card word, that fit a card network's prefix and length and pass the Luhn
+    check (ISO/IEC 7812-1)."""
 
     name = "CreditCardRecognizer"
     entity = CREDIT_CARD
@@ -54,7 +55,9 @@ class CreditCardRecognizer(Recognizer):
             re.compile(NUM_START + r"(?P<value>[0-9]{4}([- ])[0-9]{6}\2[0-9]{4,5})" + NUM_END),
             0.5,
         ),
-        Pattern("13-19 digits", re.compile(NUM_START + r"(?P<value>[0-9]{13,19})" + NUM_END), 0.3),
+        # Ungrouped, one random number in ten passes Luhn: only a context word (カード, card,
+        # 有効期限) or a column headed for cards makes it a card.
+        Pattern("13-19 digits", re.compile(NUM_START + r"(?P<value>[0-9]{13,19})" + NUM_END), 0.1),
     )
     context_words = (
         "カード",

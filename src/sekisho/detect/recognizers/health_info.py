@@ -53,9 +53,21 @@ DIAGNOSES = (
 DISABILITY = r"(?:身体障害者手帳|精神障害者保健福祉手帳|療育手帳|障害者手帳)(?:\s*[0-9一二三四五六]級|\s*[AB][12]?)?|障害(?:等級|程度区分|支援区分)\s*[0-9一二三四五六]|[0-9一二三四五六]級(?:障害|の障害)"
 CARE = r"(?:通院|入院|退院|受診|服薬|内服|処方|透析|在宅酸素|インスリン|人工透析|胃ろう|経管栄養)"
 
+
+def _term(diagnosis: str) -> str:
+    """A Latin abbreviation is a whole word (HIV is not in ARCHIVE); がん written in kana is
+    not a part of another kana word (こがん, ひがんだ, がんばる, がんこ, おもちゃのがんぐ)."""
+    if diagnosis.isascii():
+        return rf"(?<![A-Za-z]){re.escape(diagnosis)}(?![A-Za-z])"
+    if diagnosis == "がん":
+        # particles (の, で, を, が, と, は, に, も, や, から, など) may follow
+        return r"(?<![ぁ-ゖ])がん(?![ばぼこぐきじぜせめりえ])"
+    return re.escape(diagnosis)
+
+
 _TERMS = re.compile(
     "(?P<value>"
-    + "|".join(re.escape(d) for d in sorted(DIAGNOSES, key=len, reverse=True))
+    + "|".join(_term(d) for d in sorted(DIAGNOSES, key=len, reverse=True))
     + "|"
     + DISABILITY
     + "|"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from string import ascii_letters
 
 from sekisho.detect.entities import PERSON_NAME
 from sekisho.detect.mask import mask_text
 from sekisho.detect.normalize import normalize
 from sekisho.detect.recognizer import Candidate, Pattern, Recognizer
+from sekisho.detect.romaji import is_romaji_name
 
 HONORIFICS = ("様", "さん", "殿", "氏", "君", "くん", "ちゃん")
 _FULL = Pattern("family + given name", re.compile(""), 0.6)
@@ -132,7 +134,8 @@ class PersonNameRecognizer(Recognizer):
     a lone given name or surname with only a label is too weak ("担当 佐藤" in a press
     release is staff, not a resident). Labels (氏名, 対象者, 担当, 利用者) raise the score.
     Katakana readings (フリガナ, カナ氏名, セイ/メイ columns) are names too; romaji names
-    need a label (Name, Mr., Ms.).
+    need a label (Name, Mr., Ms.) and every part spelt in Japanese syllables (``romaji.py``:
+    "Sato Taro" yes, "United States" no).
 
     Place names (地名), era names (昭和) and organisation names (株式会社…) are not 人名
     in the dictionary and are not reported.
@@ -224,8 +227,14 @@ class PersonNameRecognizer(Recognizer):
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         yield from self._sudachi_candidates(text)
-        for match in _ROMAJI.regex.finditer(text):
-            yield Candidate(match.start("value"), match.end("value"), match.group("value"), _ROMAJI)
+        pos = 0
+        while (match := _ROMAJI.regex.search(text, pos)) is not None:
+            start, value = match.start("value"), match.group("value")
+            if is_romaji_name(value):  # not "United States", "Dear Loondear"
+                yield Candidate(start, match.end("value"), value, _ROMAJI)
+                pos = match.end("value")
+            else:  # "Dear Hanako Sato": try again from the second word
+                pos = start + len(value) - len(value.lstrip(ascii_letters))
 
     def _sudachi_candidates(self, text: str) -> Iterator[Candidate]:
         if "\n" in text:
@@ -305,7 +314,7 @@ class PersonNameRecognizer(Recognizer):
             return None
         value = normalize(text).text.strip()
         if _CELL_ROMAJI.fullmatch(value):
-            return value
+            return value if is_romaji_name(value) else None
         if not _CELL_KANJI_KANA.fullmatch(value):
             return None
         names = others = 0
