@@ -398,6 +398,117 @@ def resident_mail(m: Maker, index: int) -> Document:
     )
 
 
+def register(m: Maker, index: int) -> Document:
+    """A register as municipal systems export it: the name in 姓/名 (kanji, kana or romaji)
+    columns, a kana reading, sex as 1/2 or 0/1 codes, the address split over columns."""
+    fake, rng = m.fake, m.rng
+    name_style = rng.choice(["kanji", "romaji", "full+kana"])
+    address_style = rng.choice(["parts", "numbered", "blank"])
+    sex_codes = rng.choice([("1", "2"), ("1", "0"), ("男", "女")])
+    header: list[str] = []
+    entities: list[str | None] = []
+    if name_style == "kanji":
+        header += [
+            "姓",
+            "名",
+            rng.choice(["セイ", "姓（カナ）"]),
+            rng.choice(["メイ", "名（カナ）"]),
+        ]
+    elif name_style == "romaji":
+        header += ["姓（ローマ字）", "名（ローマ字）"]
+    else:
+        header += ["氏名", rng.choice(["フリガナ", "ふりがな", "カナ氏名"])]
+    entities += ["PERSON_NAME"] * len(header)
+    header += ["性別", "生年月日"]
+    entities += ["GENDER", "DATE_OF_BIRTH"]
+    address_headers = {
+        "parts": ["都道府県", "市区町村", "町名・番地", "建物名"],
+        "numbered": ["jusho1", "jusho2", "jusho3", "jusho4"],
+        "blank": ["住所", "", "", ""],
+    }[address_style]
+    address_at = len(header)
+    header += address_headers
+    entities += ["ADDRESS", None, None, None]
+    n = rng.randint(15, 80)
+    rows: list[list[object]] = [header]
+    for _ in range(n):
+        if name_style == "kanji":
+            names = [
+                fake.last_name(),
+                fake.first_name(),
+                fake.last_kana_name(),
+                fake.first_kana_name(),
+            ]
+        elif name_style == "romaji":
+            upper = rng.random() < 0.5
+            last, first = fake.last_romanized_name(), fake.first_romanized_name()
+            names = [last.upper() if upper else last, first]
+        else:
+            names = [m.name(), f"{fake.last_kana_name()} {fake.first_kana_name()}"]
+        town = f"{fake.town()}{fake.chome()}{fake.ban()}{fake.gou()}"
+        if rng.random() < 0.5:
+            town = f"{fake.town()}{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}"
+        building = f"{fake.building_name()}{rng.randint(101, 905)}" if rng.random() < 0.4 else ""
+        rows.append(
+            [
+                *names,
+                rng.choice(sex_codes),
+                m.birth_text(m.birth()),
+                fake.prefecture(),
+                fake.city(),
+                town,
+                building,
+            ]
+        )
+    labels = [
+        (f"{_col(c)}{r + 2}", e)
+        for r in range(n)
+        for c, e in enumerate(entities)
+        if e is not None and rows[r + 1][c] != ""
+    ]
+    assert entities[address_at] == "ADDRESS"
+    data = csv_bytes(rows, rng.choice(["cp932", "utf-8-sig"]))
+    return Document(f"register{index}.csv", "register", data, labels, n)
+
+
+def data_dump(m: Maker, index: int) -> Document:
+    """Rows of people as a developer mails them: SQL INSERTs or JSON records."""
+    rng = m.rng
+    n = rng.randint(3, 12)
+    people = [
+        (m.fake.name(), m.birth(), rng.choice(["男", "女"]), mobile_number(rng)) for _ in range(n)
+    ]
+    lines: list[tuple[str, list[str]]] = []
+    if rng.random() < 0.5:
+        lines.append(("INSERT INTO residents (name, birth_date, sex, tel) VALUES", []))
+        for i, (name, born, sex, tel) in enumerate(people):
+            end = "," if i < n - 1 else ";"
+            lines.append((f"  ('{name}', '{born:%Y-%m-%d}', '{sex}', '{tel}'){end}", []))
+    else:
+        lines.append(("[", []))
+        for i, (name, born, sex, tel) in enumerate(people):
+            end = "," if i < n - 1 else ""
+            lines.append(
+                (
+                    f'  {{"name": "{name}", "birth_date": "{born:%Y-%m-%d}", "sex": "{sex}", '
+                    f'"tel": "{tel}"}}{end}',
+                    [],
+                )
+            )
+        lines.append(("]", []))
+    text = "\n".join(line for line, _ in lines) + "\n"
+    suffix = "sql" if lines[0][0].startswith("INSERT") else "json"
+    # Read as tables (extract/structured.py): one record per tuple or object.
+    where = "INSERT INTO residents (line 1)" if suffix == "sql" else "JSON $"
+    entities = ["PERSON_NAME", "DATE_OF_BIRTH", "GENDER", "PHONE_NUMBER"]
+    labels = [
+        (f"{where}, record {r + 1}, field {_col(c)}", e)
+        for r in range(n)
+        for c, e in enumerate(entities)
+    ]
+    return Document(f"dump{index}.{suffix}.txt", "dump", text.encode("utf-8"), labels, n)
+
+
 # ---------------------------------------------------------------- hard negatives
 
 
@@ -607,6 +718,8 @@ POSITIVE_MAKERS = (
     "staff",
     "transfer",
     "mail",
+    "register",
+    "dump",
 )
 NEGATIVE_MAKERS = (
     "aggregate",
@@ -641,6 +754,8 @@ def build(seed: int, per_kind: int) -> list[Document]:
         docs.append(staff_directory(m, i))
         docs.append(transfer_list(m, i))
         docs.append(resident_mail(m, i))
+        docs.append(register(m, i))
+        docs.append(data_dump(m, i))
         docs.append(aggregate_table(m, i))
         docs.append(minutes(m, i))
         docs.append(product_codes(m, i))

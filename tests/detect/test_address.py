@@ -52,3 +52,68 @@ def test_address_column(detector: Detector) -> None:
 
 def test_municipality_names_alone_are_not_addresses(detector: Detector) -> None:
     assert column_entities(detector, None, ["千代田区", "港区", "新宿区", "渋谷区"]) == {}
+
+
+PEOPLE = [
+    ("山田 太郎", "東京都", "千代田区", "千代田1-1", "ハイツ101"),
+    ("佐藤 花子", "大阪府", "大阪市北区", "梅田2-3-4", ""),
+    ("鈴木 一郎", "北海道", "札幌市中央区", "北1条西2-1", ""),
+]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["氏名", "都道府県", "市区町村", "町名・番地", "建物"],
+        ["name", "jusho1", "jusho2", "jusho3", "jusho4"],
+        ["氏名", "住所", "", "", ""],
+    ],
+)
+def test_an_address_split_over_columns_is_one_address(
+    detector: Detector, header: list[str]
+) -> None:
+    from tests.conftest import table_detection
+
+    detection = table_detection(detector, [header, *map(list, PEOPLE)])
+    assert detection.records == 3
+    assert detection.counts["ADDRESS"] == 3
+    first = next(f for f in detection.findings if f.entity == "ADDRESS")
+    assert first.location.endswith("B2") and first.excerpt.startswith("東京都 千代田区")
+    assert "4 columns" in first.explanation.pattern and "1-1" not in first.excerpt
+
+
+def test_prefecture_and_municipality_in_one_column_then_the_rest(detector: Detector) -> None:
+    from tests.conftest import table_detection
+
+    rows = [["氏名", "住所1", "住所2"]] + [[p[0], p[1] + p[2], p[3]] for p in PEOPLE]
+    assert table_detection(detector, rows).counts.get("ADDRESS") == 3
+
+
+def test_districts_by_column_are_not_addresses(detector: Detector) -> None:
+    # a population table by 町丁目: a district is nobody's address
+    from tests.conftest import table_detection
+
+    rows = [
+        ["地区", "町丁目", "人口"],
+        ["大和町", "1丁目", 120],
+        ["本町", "2丁目", 130],
+        ["栄町", "3丁目", 90],
+    ]
+    assert "ADDRESS" not in table_detection(detector, rows).counts
+
+
+def test_a_split_facility_address_describes_nobody(detector: Detector) -> None:
+    from tests.conftest import table_detection
+
+    rows = [["施設名", "都道府県", "市区町村", "所在地"]] + [
+        [f"ひまわり保育園{i}", p[1], p[2], p[3]] for i, p in enumerate(PEOPLE)
+    ]
+    detection = table_detection(detector, rows)
+    assert detection.counts.get("ADDRESS") == 3 and detection.records == 0
+
+
+@pytest.mark.parametrize(
+    "text", ["住所 東京都 千代田区 千代田1-1", "大阪府　大阪市北区　梅田2-3-4に転居"]
+)
+def test_spaces_between_the_parts_of_an_address(detector: Detector, text: str) -> None:
+    assert entities_in(detector, text) == ["ADDRESS"]

@@ -10,6 +10,9 @@ from tests.conftest import column_entities, entities_in, table_detection
         ("性別", ["男", "女", "男性", "女性"], 4),
         ("Sex", ["M", "F", "male", "female"], 4),
         ("性別", [1, 2, 2, 1], 4),  # codes only under a header
+        ("性別", [1, 0, 0, 1, 0], 5),  # 0/1 flags: the 0s are sexes too
+        ("SEX", ["MALE", "FEMALE", "MALE"], 3),
+        (None, [1, 0, 0, 1, 0, 1], 0),  # 0s and 1s alone are flags
         (None, ["男", "女", "女", "男", "女"], 5),  # recognised from the values
         (None, [1, 2, 2, 1, 2, 1], 0),  # 1s and 2s alone are numbers
     ],

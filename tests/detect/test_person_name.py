@@ -63,3 +63,22 @@ def test_given_name_unknown_to_the_dictionary_before_an_honorific(detector: Dete
     (finding,) = detector.text(TextPart("長谷川 零さんについて"))
     assert finding.entity == "PERSON_NAME"
     assert finding.excerpt == "長谷川 *"
+
+
+def test_romaji_and_given_name_columns_are_names(detector: Detector) -> None:
+    rows = [
+        ["姓（ローマ字）", "名", "携帯"],
+        ["YAMADA", "太郎", "090-1111-2222"],
+        ["SATO", "花子", "090-3333-4444"],
+        ["SUZUKI", "一郎", "080-5555-6666"],
+    ]
+    detection = table_detection(detector, rows)
+    assert detection.counts["PERSON_NAME"] == 6
+    assert detection.records == 3
+
+
+def test_name_alone_as_a_header_is_exact(detector: Detector) -> None:
+    # 名 names a given name only as the whole header; 名称 over Latin words is not names
+    places = ["Tokyo", "Sendai", "Kobe", "Nagoya"]
+    assert "PERSON_NAME" not in column_entities(detector, "名称", places)
+    assert "PERSON_NAME" not in column_entities(detector, None, places)

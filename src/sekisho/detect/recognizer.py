@@ -74,6 +74,9 @@ class Recognizer(ABC):
     # May a headerless column be classified from its values alone, and on how much?
     # Entities whose pattern is common need a larger, cleaner sample: 40 cells passing a
     # check digit that 1 in 11 random numbers pass is context enough.
+    # Headers that name this entity only when they are the whole header (名 is a given
+    # name; inside 名称 or 件名 it is not).
+    header_exact: ClassVar[tuple[str, ...]] = ()
     value_classifiable: ClassVar[bool] = True
     value_min_sample: ClassVar[int] = 3
     value_min_share: ClassVar[float] = 0.8

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cache
 from itertools import islice, zip_longest
 
+from sekisho.detect.address_columns import address_runs, joined
 from sekisho.detect.analyzer import (
     CONTEXT_BOOST,
     Detector,
@@ -26,6 +27,7 @@ from sekisho.detect.analyzer import (
     mentions_in_prose,
 )
 from sekisho.detect.entities import (
+    ADDRESS,
     CONTACT,
     DESCRIBING,
     IDENTIFYING,
@@ -64,6 +66,7 @@ class ColumnHits:
     explanation: Explanation
     named_by_header: bool
     kept: list[Finding] = field(default_factory=list)
+    span: int = 1  # an address split over adjacent columns is one hit of ``span`` cells
 
     def let_go(self, keep: int = 3) -> None:
         """Drop the reference to the table's cells, keeping counts and ``keep`` findings."""
@@ -80,6 +83,11 @@ class ColumnHits:
         if self.table is None:
             return
         column, rows, recognizer = self.column, self.table.rows, self.recognizer
+        if self.span > 1:
+            for r in self.rows:
+                text = joined(rows[r], column, column + self.span)
+                yield r, recognizer.cell_value(text, text) or text
+            return
         # A text cell that fits the column's shape was taken by that shape: no need to ask
         # the recognizer again (for names that would tokenize every cell once more).
         shape = recognizer.column_shape.fullmatch if recognizer.column_shape else None
@@ -161,7 +169,12 @@ def analyze_table(
         return loose, columns
     free_columns: list[int] = []
     leftovers: dict[int, set[int]] = {}
+    split = _split_addresses(detector, table, index, data, headers, start)
+    in_runs = {c for hits in split for c in range(hits.column, hits.column + hits.span)}
+    columns.extend(split)
     for c, column in enumerate(zip_longest(*data)):
+        if c in in_runs:
+            continue
         header = headers[c] if c < len(headers) else ""
         choice = _classify(detector, column, header)
         if choice is None:
@@ -178,6 +191,36 @@ def analyze_table(
             if cols:
                 loose.extend(_cells_as_text(detector, table, index, r, sorted(cols), headers))
     return _keep_dependents_in_person_rows(loose, columns)
+
+
+def _split_addresses(
+    detector: Detector,
+    table: TableLike,
+    index: int,
+    data: Sequence[Sequence[object]],
+    headers: list[str],
+    start: int,
+) -> list[ColumnHits]:
+    """Addresses kept in parts over adjacent columns, each run read as one column."""
+    recognizer = next((r for r in detector.registry if r.entity == ADDRESS), None)
+    if recognizer is None or len(data[0]) < 2:
+        return []
+    found = []
+    for first, end in address_runs(recognizer, data, headers):  # type: ignore[arg-type]
+        parts = [joined(row, first, end) for row in data]
+        named = tuple(h for h in headers[first:end] if h)
+        sampled = len([p for p in parts[:: max(1, len(parts) // SAMPLE_SIZE)] if p])
+        choice = _Choice(recognizer, 1.0, min(sampled, SAMPLE_SIZE), named)
+        rows, canon, _ = _validate_column(choice, parts, start)
+        hits = _column_hits(choice, table, index, first, rows, canon)
+        hits.span = end - first
+        hits.explanation = replace(
+            hits.explanation,
+            pattern=f"address in {end - first} columns",
+            validation=f"{len(rows)}/{sum(1 for p in parts if p)} joined rows valid",
+        )
+        found.append(hits)
+    return found
 
 
 def _first_record_not_header(detector: Detector, row: Sequence[object]) -> bool:
@@ -227,6 +270,8 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
         for recognizer in detector.registry:
             words, exclude = _header_words(type(recognizer))
             named = tuple(w for w in words if w in header)
+            if not named and header in recognizer.header_exact:
+                named = (header,)
             if not named or any(x in header for x in exclude):
                 continue
             share = _share(recognizer, sample)

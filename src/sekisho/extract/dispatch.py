@@ -155,6 +155,7 @@ def _readers() -> dict[str, Reader]:
         ole,
         pdf,
         plaintext,
+        signature,
         spreadsheet,
         wordprocessing,
     )
@@ -176,6 +177,8 @@ def _readers() -> dict[str, Reader]:
         "eml": mail.read_eml,
         "ole": ole.read_ole,
         "image": image.read_image,
+        "cms": signature.read_cms,
+        "pgp": signature.read_pgp,
     }
 
 

@@ -36,6 +36,7 @@ from sekisho.extract.mime import HEADER_LIMIT, MAX_DEPTH, MimePart, split
 from sekisho.extract.parts import TextPart
 from sekisho.extract.problems import ProblemCode
 from sekisho.extract.sniff import sniff
+from sekisho.extract.structured import record_parts
 from sekisho.extract.textcodec import CHARSET_ALIASES, Decoded, decode_declared, decode_text
 
 if TYPE_CHECKING:
@@ -274,7 +275,8 @@ class _MailReader:
 
     def text(self, text: str, label: str) -> None:
         self.walker.budget.take_bytes(len(text))
-        self.walker.part(TextPart(text, self.ctx.place(label)))
+        for part in record_parts(text, self.ctx.place(label)):  # SQL and JSON records
+            self.walker.part(part)
 
     def node(self, part: MimePart, depth: int) -> None:
         self.walker.budget.take_part()

@@ -1,5 +1,6 @@
-"""Plain text and HTML files: decoded from their bytes and kept as one text part, and
-whatever files the text carries (base64 runs, uuencoded blocks, ``data:`` URIs) read too."""
+"""Plain text and HTML files: decoded from their bytes and kept as one text part (records
+written as SQL or JSON as tables), and whatever files the text carries (base64 runs,
+uuencoded blocks, ``data:`` URIs) read too."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TYPE_CHECKING
 from sekisho.extract import embedded
 from sekisho.extract.html import html_to_text
 from sekisho.extract.parts import TextPart
+from sekisho.extract.structured import record_parts
 from sekisho.extract.textcodec import Decoded, decode_text
 
 if TYPE_CHECKING:
@@ -27,7 +29,8 @@ def _decoded_text(walker: Walker, data: bytes, ctx: FileContext) -> str | None:
 def read_text(walker: Walker, data: bytes, ctx: FileContext) -> None:
     text = _decoded_text(walker, data, ctx)
     if text is not None:
-        walker.part(TextPart(text, ctx.origin))
+        for part in record_parts(text, ctx.origin):  # SQL and JSON records are tables
+            walker.part(part)
 
 
 def read_html(walker: Walker, data: bytes, ctx: FileContext) -> None:

@@ -11,6 +11,7 @@ import re
 import zipfile
 
 from sekisho.extract.image import image_format
+from sekisho.extract.signature import cms_kind
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "pdf"),
@@ -36,6 +37,9 @@ def sniff(data: bytes, name: str = "") -> str:
         return _sniff_zip(data)
     if image_format(data) is not None:
         return "image"
+    signed = cms_kind(data)
+    if signed is not None:
+        return signed
     if _looks_like_message(data):
         return "eml"
     if _HTML.match(data[:1024]):

@@ -17,6 +17,7 @@ _REST = re.compile(
     rf"(?P<num>{_NUM}(?:丁目|番町|番地の?|番|号|-|の|条|線)(?:{_NUM})?(?:(?:丁目|番地の?|番|号|-|の|条|線){_NUM})*(?:号)?)"
     r"(?P<building>[ 　]?[^\s、。,，「」()（）0-9]{1,20}[0-9]{1,4}(?:号室)?)?"
 )
+_DISTRICT = re.compile(rf"{_NUM}丁目")
 _POSTAL = re.compile(r"〒?\s*[0-9]{3}-?[0-9]{4}\s*$")
 _FULL = Pattern("prefecture + municipality + number", re.compile(""), 0.55)
 _PARTIAL = Pattern("municipality + number", re.compile(""), 0.5)
@@ -122,7 +123,7 @@ class AddressRecognizer(Recognizer):
     def _address_at(self, text: str, i: int) -> tuple[int, Pattern] | None:
         places = self.places
         pref = places.prefecture_at(text, i)
-        j = i + len(pref) if pref else i
+        j = _after_spaces(text, i + len(pref)) if pref else i
         muni = places.municipality_at(text, j)
         unlisted = False
         if muni is None:
@@ -132,9 +133,9 @@ class AddressRecognizer(Recognizer):
             muni, unlisted = shape.group(0), True
         if pref is None and i > 0 and places.prefecture_at(text, max(0, i - 4)) is not None:
             return None  # inside a longer address that starts earlier
-        rest = _REST.match(text, j + len(muni))
-        if rest is None:
-            return None
+        rest = _REST.match(text, _after_spaces(text, j + len(muni)))
+        if rest is None or _DISTRICT.fullmatch(rest["num"]):
+            return None  # 大和町26丁目 names a district (a population table's row), not a home
         if unlisted:
             return rest.end(), _UNLISTED
         return rest.end(), (_FULL if pref else _PARTIAL)
@@ -158,6 +159,16 @@ class AddressRecognizer(Recognizer):
     def mask(self, value: str) -> str:
         places = self.places
         pref = places.prefecture_at(value, 0) or ""
-        muni = places.municipality_at(value, len(pref)) or ""
-        head = pref + muni
+        j = _after_spaces(value, len(pref))
+        muni = places.municipality_at(value, j) or ""
+        head = value[: j + len(muni)] if muni else pref
         return head + "*" * max(3, len(value) - len(head)) if head else "*" * len(value)
+
+
+def _after_spaces(text: str, i: int, most: int = 2) -> int:
+    """Past up to ``most`` spaces: 「東京都 千代田区 千代田1-1」 is written with them, and so is
+    an address put together from the columns of a split one."""
+    end = i
+    while end < len(text) and end - i < most and text[end] in " 　":
+        end += 1
+    return end

@@ -27,6 +27,8 @@ _ROMAJI = Pattern(
 # A name as a roster cell holds it: kanji or kana, optionally one space between the parts.
 _NAME_CHARS = r"[\u4e00-\u9fff\u3005\u3006\u30f5\u30f6ぁ-んァ-ヶー・]"
 _CELL_KANJI_KANA = re.compile(rf"{_NAME_CHARS}{{1,8}}(?:[ 　]{_NAME_CHARS}{{1,8}})?")
+# One part of a name in its own column (姓（ローマ字） YAMADA, 名（ローマ字） Taro).
+_ROMAJI_WORD = re.compile(r"[A-Z][a-z]{1,15}|[A-Z]{2,16}")
 _CELL_ROMAJI = re.compile(
     r"[A-Za-z][a-z]{1,15}(?:[ ,]+[A-Za-z][a-z]{1,15})|[A-Z]{2,16}(?:[ ,]+[A-Z]{2,16})"
 )
@@ -185,7 +187,16 @@ class PersonNameRecognizer(Recognizer):
         "申請者",
         "受取人",
         "名義",
+        "姓",
+        "ローマ字",
+        "romaji",
+        "first name",
+        "last name",
+        "given name",
+        "family name",
+        "surname",
     )
+    header_exact = ("名", "名前", "めい", "first", "last", "given")
     header_exclude = (
         # columns of things' names: a nursery, a shop, a spot, an event, a title
         "名称",
@@ -223,7 +234,9 @@ class PersonNameRecognizer(Recognizer):
         "username",
     )
     column_score = 0.6
-    column_shape = re.compile(f"{_CELL_KANJI_KANA.pattern}|{_CELL_ROMAJI.pattern}")
+    column_shape = re.compile(
+        f"{_CELL_KANJI_KANA.pattern}|{_CELL_ROMAJI.pattern}|{_ROMAJI_WORD.pattern}"
+    )
 
     def candidates(self, text: str) -> Iterator[Candidate]:
         yield from self._sudachi_candidates(text)
@@ -313,7 +326,7 @@ class PersonNameRecognizer(Recognizer):
         if not isinstance(cell, str) or not 1 < len(text) <= 40:
             return None
         value = normalize(text).text.strip()
-        if _CELL_ROMAJI.fullmatch(value):
+        if _CELL_ROMAJI.fullmatch(value) or _ROMAJI_WORD.fullmatch(value):
             return value if is_romaji_name(value) else None
         if not _CELL_KANJI_KANA.fullmatch(value):
             return None
@@ -330,15 +343,21 @@ class PersonNameRecognizer(Recognizer):
                 others += 1
         return value if names and names >= others else None
 
+    def plausible_column(self, values: list[str]) -> bool:
+        # Without a header, single Latin words are cities, products and clubs as often as
+        # names (Tokyo, Sendai, Kobe are Japanese syllables too).
+        return not all(_ROMAJI_WORD.fullmatch(v) for v in values)
+
     def column_cell_value(self, cell: object, text: str) -> object | None:
         """In a column already known to hold names, the shape is enough (and fast)."""
         if not isinstance(cell, str):
             return None
         value = text.strip()
-        if _CELL_KANJI_KANA.fullmatch(value) or _CELL_ROMAJI.fullmatch(value):
+        shape = self.column_shape
+        if shape.fullmatch(value):
             return value
         value = normalize(value).text
-        return value if _CELL_KANJI_KANA.fullmatch(value) or _CELL_ROMAJI.fullmatch(value) else None
+        return value if shape.fullmatch(value) else None
 
     def canonical(self, value: str) -> str:
         return re.sub(r"\s", "", value)

@@ -1,0 +1,208 @@
+"""Records written as text: SQL ``INSERT`` statements and JSON arrays of objects.
+
+A developer mails a database extract as ``INSERT INTO residents (name, birth_date, sex)
+VALUES ('山田 太郎', '1950-01-02', '男'), …`` or as ``[{"name": …, "birth_date": …}, …]``.
+Read as running text, a birth date on a tuple line has no label (the column list is on
+the statement's first line) and every row is the same "line"; read as what it is — a table
+with the column names as its header — each tuple is a row and the columns are classified by
+their names, as in a spreadsheet. The statements are blanked out of the text (line numbers
+of what remains are kept); a JSON document's values outside such arrays stay as text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from sekisho.extract.parts import Cell, Part, TablePart, TextPart, join_origin
+
+MIN_ROWS = 1
+_INSERT = re.compile(
+    r"INSERT\s+(?:IGNORE\s+)?INTO\s+(?P<table>[\w.\"`\[\]]+)\s*\((?P<columns>[^()]*)\)\s*VALUES\s*",
+    re.IGNORECASE,
+)
+_UNQUOTE = str.maketrans("", "", '"`[]')
+
+
+def record_parts(text: str, origin: str) -> list[Part]:
+    """The text as parts: tables for the records it writes out, text for the rest."""
+    stripped = text.lstrip()
+    if stripped[:1] in ("[", "{"):
+        parts = _json_parts(text, origin)
+        if parts is not None:
+            return parts
+    if "insert" not in text[:200_000].lower():
+        return [TextPart(text, origin)]
+    tables: list[Part] = []
+    chars = list(text)
+    for match in _INSERT.finditer(text):
+        columns = [c.strip().translate(_UNQUOTE) for c in match["columns"].split(",")]
+        rows, end = _tuples(text, match.end())
+        if len(rows) < MIN_ROWS or not any(len(r) == len(columns) for r in rows):
+            continue
+        name = match["table"].translate(_UNQUOTE)
+        tables.append(
+            TablePart(
+                rows=[columns, *rows],
+                origin=join_origin(
+                    origin, f"INSERT INTO {name} (line {_line(text, match.start())})"
+                ),
+                header_row=0,
+                style="records",
+            )
+        )
+        for i in range(match.start(), end):  # blank the statement, keep the line breaks
+            if chars[i] != "\n":
+                chars[i] = " "
+    if not tables:
+        return [TextPart(text, origin)]
+    rest = "".join(chars)
+    return [*tables, TextPart(rest, origin)] if rest.strip() else tables
+
+
+def _line(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _tuples(text: str, pos: int) -> tuple[list[list[Cell]], int]:
+    """The ``(…), (…)`` after VALUES, up to the statement's end; where it ended."""
+    rows: list[list[Cell]] = []
+    n = len(text)
+    while pos < n:
+        while pos < n and text[pos] in " \t\r\n,":
+            pos += 1
+        if pos >= n or text[pos] != "(":
+            break
+        row, pos = _tuple(text, pos + 1)
+        if row is None:
+            break
+        rows.append(row)
+    if pos < n and text[pos] == ";":
+        pos += 1
+    return rows, pos
+
+
+def _tuple(text: str, pos: int) -> tuple[list[Cell] | None, int]:
+    """One parenthesised row: quoted strings (with '' and backslash escapes), numbers,
+    NULL, and function calls kept as their text (``DATE '1950-01-02'`` keeps its string)."""
+    values: list[Cell] = []
+    current: list[str] = []
+    quoted: str | None = None
+    depth = 0
+    n = len(text)
+    while pos < n:
+        ch = text[pos]
+        if ch == "'":
+            end, value = _sql_string(text, pos)
+            if end < 0:
+                return None, n
+            quoted = value if quoted is None else quoted + value
+            pos = end
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch in ",)" and not depth:
+            raw = "".join(current).strip()
+            if quoted is not None:
+                values.append(quoted)
+            elif raw.upper() == "NULL" or not raw:
+                values.append(None)
+            else:
+                values.append(raw)
+            current, quoted = [], None
+            pos += 1
+            if ch == ")":
+                return values, pos
+            continue
+        current.append(ch)
+        pos += 1
+    return None, n
+
+
+def _sql_string(text: str, pos: int) -> tuple[int, str]:
+    out: list[str] = []
+    i, n = pos + 1, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\" and i + 1 < n:
+            out.append(text[i + 1])
+            i += 2
+            continue
+        if ch == "'":
+            if i + 1 < n and text[i + 1] == "'":
+                out.append("'")
+                i += 2
+                continue
+            return i + 1, "".join(out)
+        out.append(ch)
+        i += 1
+    return -1, ""
+
+
+def _json_parts(text: str, origin: str) -> list[Part] | None:
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    tables: list[Part] = []
+    loose: list[str] = []
+    for path, value in _walk(document, "$"):
+        if isinstance(value, list):
+            tables.append(
+                TablePart(
+                    rows=_object_rows(value),
+                    origin=join_origin(origin, f"JSON {path}"),
+                    header_row=0,
+                    style="records",
+                )
+            )
+        else:
+            loose.append(f"{path}: {value}")
+    if not tables:
+        return None
+    if loose:
+        tables.append(TextPart("\n".join(loose), join_origin(origin, "JSON values")))
+    return tables
+
+
+def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Arrays of objects whole (they become tables), every other scalar with its path."""
+    if isinstance(value, list):
+        if value and sum(isinstance(v, dict) for v in value) * 2 > len(value):
+            yield path, [v for v in value if isinstance(v, dict)]
+            for i, v in enumerate(value):
+                if not isinstance(v, dict):
+                    yield from _walk(v, f"{path}[{i}]")
+            return
+        for i, v in enumerate(value):
+            yield from _walk(v, f"{path}[{i}]")
+    elif isinstance(value, dict):
+        for key, v in value.items():
+            yield from _walk(v, f"{path}.{key}")
+    elif value is not None and not isinstance(value, bool):
+        yield path, value
+
+
+def _object_rows(items: list[dict[str, Any]]) -> list[list[Cell]]:
+    """Keys in order of first appearance as the header; nested values as their JSON."""
+    keys: dict[str, None] = {}
+    for item in items:
+        keys.update(dict.fromkeys(item))
+    header: list[Cell] = list(keys)
+    rows: list[list[Cell]] = [header]
+    for item in items:
+        row: list[Cell] = []
+        for key in keys:
+            v = item.get(key)
+            if isinstance(v, dict | list):
+                row.append(json.dumps(v, ensure_ascii=False))
+            elif isinstance(v, bool) or v is None:
+                row.append(None)
+            else:
+                row.append(v)
+        rows.append(row)
+    return rows

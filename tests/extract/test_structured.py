@@ -1,0 +1,57 @@
+"""Records written as SQL INSERTs or JSON arrays are read as tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sekisho.extract import TablePart, TextPart
+from sekisho.extract.structured import record_parts
+from sekisho.scan import Scanner
+
+SQL = """-- 抽出 2026-11-30
+INSERT INTO `residents` (name, birth_date, sex, note) VALUES
+  ('山田 太郎', '1950-01-02', '男', 'O''Brien さん経由'),
+  ('佐藤 花子', DATE '1961-03-04', '女', NULL),
+  ('鈴木 一郎', '1972-05-06', '男', 'a\\'b');
+SELECT 1;
+"""
+
+
+def test_insert_tuples_become_rows_under_the_column_names() -> None:
+    table, rest = record_parts(SQL, "dump.sql")
+    assert isinstance(table, TablePart) and isinstance(rest, TextPart)
+    assert table.rows[0] == ["name", "birth_date", "sex", "note"]
+    assert table.rows[1] == ["山田 太郎", "1950-01-02", "男", "O'Brien さん経由"]
+    assert table.rows[2] == ["佐藤 花子", "1961-03-04", "女", None]  # DATE '…' keeps its string
+    assert table.rows[3][3] == "a'b"
+    assert (
+        table.cell_location(2, 1) == "dump.sql, INSERT INTO residents (line 2), record 2, field B"
+    )
+    # the statement is blanked, the other lines keep their numbers
+    lines = rest.text.split("\n")
+    assert lines[0].startswith("-- 抽出") and lines[5] == "SELECT 1;" and "山田" not in rest.text
+
+
+def test_json_arrays_of_objects_become_tables_and_other_values_stay_text() -> None:
+    doc = '{"office": "高齢福祉課", "residents": [{"name": "山田 太郎", "tel": "090-1234-5678"},'
+    doc += ' {"name": "佐藤 花子", "tel": "080-2345-6789", "extra": {"k": 1}}]}'
+    parts = record_parts(doc, "")
+    table, values = parts
+    assert isinstance(table, TablePart) and table.origin == "JSON $.residents"
+    assert table.rows[0] == ["name", "tel", "extra"]
+    assert table.rows[1] == ["山田 太郎", "090-1234-5678", None]
+    assert table.rows[2][2] == '{"k": 1}'
+    assert isinstance(values, TextPart) and values.text == "$.office: 高齢福祉課"
+
+
+def test_text_that_is_neither_stays_text() -> None:
+    for text in ("[not json", "please insert the card", "INSERT INTO t VALUES (1, 2)"):
+        assert record_parts(text, "") == [TextPart(text, "")]
+
+
+def test_a_dump_mailed_as_sql_counts_its_people(tmp_path: Path) -> None:
+    path = tmp_path / "residents.sql"
+    path.write_text(SQL, encoding="utf-8")
+    report = Scanner().scan_file(path)
+    assert report.records == 3
+    assert report.entities["DATE_OF_BIRTH"] == 3 and report.entities["GENDER"] == 3
