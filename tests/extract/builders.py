@@ -178,7 +178,12 @@ def odf_bytes(kind: str, paragraphs: list[str], table: list[list[str]] | None = 
     return buffer.getvalue()
 
 
-def pdf_bytes(lines: list[str], *, encrypt: str | None = None, text: bool = True) -> bytes:
+def pdf_bytes(
+    lines: list[str], *, encrypt: str | None = None, text: bool = True, pages: str = ""
+) -> bytes:
+    """A PDF with ``lines`` on its first page (or, with ``text=False``, a scanned page: a
+    picture, no text); ``pages`` adds pages after it: "s" a scanned page, "b" a blank one,
+    "r" a page with only a frame drawn on it."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -194,10 +199,25 @@ def pdf_bytes(lines: list[str], *, encrypt: str | None = None, text: bool = True
             c.drawString(50, y, line)
             y -= 18
     else:
-        c.rect(50, 500, 300, 200, fill=1)  # a "scanned" page: marks, no text
+        _scanned(c)
     c.showPage()
+    for kind in pages:
+        if kind == "s":
+            _scanned(c)
+        elif kind == "r":
+            c.rect(50, 500, 300, 200, fill=0)
+        c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+def _scanned(c) -> None:  # type: ignore[no-untyped-def]
+    """A scanned page: one picture, no text."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    picture = Image.new("L", (120, 160), 200)
+    c.drawImage(ImageReader(picture), 50, 400, 240, 320)
 
 
 def eml_bytes(

@@ -60,6 +60,19 @@ def test_pdf_without_text_layer_is_unscannable() -> None:
     assert extraction.problems[0].reason.startswith("no text layer")
 
 
+def test_a_scanned_page_among_text_pages_is_unscannable() -> None:
+    extraction = extract_bytes(pdf_bytes(["氏名 山田 太郎"], pages="bs"), "mixed.pdf")
+    assert [p.code for p in extraction.problems] == [ProblemCode.NO_TEXT]
+    assert "page(s) 3:" in extraction.problems[0].detail  # the blank page 2 is not named
+    assert [p.origin for p in extraction.parts] == ["page 1"]
+
+
+def test_blank_pages_and_frames_are_nothing_to_read() -> None:
+    extraction = extract_bytes(pdf_bytes(["お知らせ"], pages="br"), "a.pdf")
+    assert extraction.problems == []
+    assert extract_bytes(pdf_bytes([], pages="b"), "blank.pdf").problems == []
+
+
 def test_encrypted_pdf_is_unscannable() -> None:
     extraction = extract_bytes(pdf_bytes(["x"], encrypt="pw"), "a.pdf")
     assert [p.code for p in extraction.problems] == [ProblemCode.ENCRYPTED]

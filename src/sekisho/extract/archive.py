@@ -49,6 +49,10 @@ def read_zip(walker: Walker, data: bytes, ctx: FileContext) -> None:
             raise LimitExceeded(
                 f"members declare {declared:,} bytes > {walker.limits.max_total_bytes:,}"
             )
+        first = min((info.header_offset for info in infos), default=0)
+        if data[:first].strip(b"\x00 \t\r\n"):
+            # Bytes before the first member: no unzipper shows them, a text editor does.
+            walker.file(data[:first], ctx.member("data before the zip", "document"))
         for info in infos:
             if info.is_dir():
                 continue

@@ -91,6 +91,9 @@ class Walker:
                 ProblemCode.TOO_LARGE, where, f"nested deeper than {self.limits.max_depth} levels"
             )
             return
+        deceit = names.deceptive(ctx.name) if ctx.depth > 0 else None
+        if deceit:  # told even of an empty member: its name is the message
+            self.problem(ProblemCode.SUSPICIOUS_NAME, where, deceit)
         if not data:
             self.problem(ProblemCode.EMPTY, where)
             return
@@ -107,9 +110,6 @@ class Walker:
         )
         if ctx.depth == 0:
             self.result.kind = kind
-        deceit = names.deceptive(ctx.name) if ctx.depth > 0 else None
-        if deceit:
-            self.problem(ProblemCode.SUSPICIOUS_NAME, where, deceit)
         reader = _readers().get(kind)
         if reader is None:
             self.problem(ProblemCode.UNSUPPORTED, where, _UNSUPPORTED_DETAIL.get(kind, kind))

@@ -17,7 +17,34 @@ if TYPE_CHECKING:
 _MAX_REPEAT = 1000  # table:number-columns-repeated can claim a million empty cells
 
 
+def is_encrypted(walker: Walker, data: bytes) -> bool:
+    """Whether an OpenDocument package's content is password-protected: its manifest
+    gives content.xml ``encryption-data`` (the bytes are AES over deflate: no reader can
+    tell them from damage, so the manifest is asked first)."""
+    try:
+        with ooxml.open_zip(data) as zf:
+            manifest = ooxml.read_xml(walker, zf, "META-INF/manifest.xml")
+    except Exception:  # not a readable package: its reader says what is wrong
+        return False
+    if manifest is None:
+        return False
+    for entry in ooxml.iter_local(manifest, "file-entry"):
+        path = next((v for k, v in entry.attrib.items() if k.endswith("full-path")), "")
+        if path == "content.xml" and next(ooxml.iter_local(entry, "encryption-data"), None):
+            return True
+    return False
+
+
+def encrypted_problem(walker: Walker, ctx: FileContext) -> None:
+    from sekisho.extract.problems import ProblemCode
+
+    walker.problem(ProblemCode.ENCRYPTED, ctx.origin, "password-protected OpenDocument file")
+
+
 def read_odf(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    if is_encrypted(walker, data):
+        encrypted_problem(walker, ctx)
+        return
     with ooxml.open_zip(data) as zf:
         root = ooxml.read_xml(walker, zf, "content.xml")
         if root is None:

@@ -19,11 +19,15 @@ def read_ole(walker: Walker, data: bytes, ctx: FileContext) -> None:
     import olefile
 
     with olefile.OleFileIO(io.BytesIO(data)) as ole:
-        streams = {"/".join(path) for path in ole.listdir(streams=True, storages=False)}
-        native = ole.openstream("\x01Ole10Native").read() if "\x01Ole10Native" in streams else None
-    if {"EncryptionInfo", "EncryptedPackage"} <= streams:
+        # Names compared without case, as the compound file format orders them and as
+        # Excel opens them (a workbook stream written "WORKBOOK" is still the workbook).
+        paths = {"/".join(path).lower(): path for path in ole.listdir(streams=True, storages=False)}
+        streams = set(paths)
+        native_path = paths.get("\x01ole10native")
+        native = ole.openstream(native_path).read() if native_path else None
+    if {"encryptioninfo", "encryptedpackage"} <= streams:
         walker.problem(ProblemCode.ENCRYPTED, ctx.origin, "password-protected Office document")
-    elif "Workbook" in streams or "Book" in streams:
+    elif "workbook" in streams or "book" in streams:
         if _encrypted(data):
             walker.problem(
                 ProblemCode.ENCRYPTED, ctx.origin, "password-protected Excel 97-2003 workbook"
@@ -34,7 +38,7 @@ def read_ole(walker: Walker, data: bytes, ctx: FileContext) -> None:
             read_sheets(walker, data, ctx)
     elif any(s.startswith("__substg1.0_") for s in streams):
         read_msg(walker, data, ctx)
-    elif "WordDocument" in streams:
+    elif "worddocument" in streams:
         if _encrypted(data):
             walker.problem(
                 ProblemCode.ENCRYPTED, ctx.origin, "password-protected Word 97-2003 document"

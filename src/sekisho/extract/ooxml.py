@@ -5,6 +5,7 @@ entities are refused instead of followed."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from sekisho.extract.limits import LimitExceeded
+from sekisho.extract.parts import TextPart
 
 if TYPE_CHECKING:
     from sekisho.extract.dispatch import Walker
@@ -190,6 +192,27 @@ _PROPERTY_TAGS = {
     "Manager": "管理者 manager",
     "initial-creator": "作成者 author",
 }
+
+
+_CHART = re.compile(r"(?:xl|word|ppt)/charts/chart(\d+)\.xml")
+
+
+def read_charts(walker: Walker, zf: zipfile.ZipFile, ctx_place) -> None:  # type: ignore[no-untyped-def]
+    """The values a chart keeps with it: series names, category labels and numbers
+    (``c:strCache``, ``c:numCache``, literals) and titles. Office shows them without the
+    source sheet, and a chart pasted into a document carries its data alone."""
+    charts = sorted(
+        (int(m[1]), info.filename)
+        for info in zf.infolist()
+        if (m := _CHART.fullmatch(info.filename))
+    )
+    for number, name in charts:
+        root = read_xml(walker, zf, name)
+        if root is None:
+            continue
+        lines = [e.text for e in root.iter() if local(e.tag) in ("v", "t") and e.text]
+        if any(line.strip() for line in lines):
+            walker.part(TextPart("\n".join(lines), ctx_place(f"chart {number}")))
 
 
 def read_embeddings(walker: Walker, zf: zipfile.ZipFile, ctx_member, folder: str) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,8 @@
 """PDF through pypdfium2: the text layer of every page, and what the page's annotations
 show — form-field values (what a filled-in form displays), notes and their replies —
-which the text layer does not hold. A PDF without text (a scanned image) is unscannable
-("no text layer"); an encrypted one is unscannable ("encrypted")."""
+which the text layer does not hold. A page without text that shows a picture (a scanned
+page) or text drawn as outlines makes the PDF unscannable ("no text layer"), even among
+pages with text; a blank page does not. An encrypted PDF is unscannable ("encrypted")."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
             walker.problem(ProblemCode.CORRUPT, ctx.origin, message[:160])
         return
     try:
-        pages_with_text = 0
+        unread: list[int] = []  # pages that show something we cannot read as text
         for number in range(len(document)):
             walker.budget.take_part()
             page = document[number]
@@ -38,23 +39,45 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
                 text = textpage.get_text_bounded()
                 textpage.close()
                 fields = _annotation_text(page)
+                drawn = not text.strip() and _shows_something(page)
             finally:
                 page.close()
             if fields.strip():
-                pages_with_text += 1
                 walker.budget.take_bytes(len(fields))
                 walker.part(
                     TextPart(fields, ctx.place(f"page {number + 1}, form fields and notes"))
                 )
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             if text.strip():
-                pages_with_text += 1
                 walker.budget.take_bytes(len(text))
                 walker.part(TextPart(text, ctx.place(f"page {number + 1}")))
-        if len(document) and not pages_with_text:
-            walker.problem(ProblemCode.NO_TEXT, ctx.origin, f"{len(document)} page(s) without text")
+            elif drawn:
+                unread.append(number + 1)
+        if unread:
+            pages = ", ".join(map(str, unread[:10])) + (" …" if len(unread) > 10 else "")
+            detail = f"page(s) {pages}: a picture or drawn text, no text layer (a scan?)"
+            walker.problem(ProblemCode.NO_TEXT, ctx.origin, detail)
     finally:
         document.close()
+
+
+# Text converted to outlines is drawn as many small paths; a page with a frame or a
+# few rules is not.
+_OUTLINED_TEXT_PATHS = 200
+
+
+def _shows_something(page: pypdfium2.PdfPage) -> bool:
+    """Whether a page without text shows a picture (a scanned page) or text drawn as
+    outlines: a blank page, or one with a few lines, shows nothing to read."""
+    paths = 0
+    for obj in page.get_objects(max_depth=4):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return True
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+            if paths >= _OUTLINED_TEXT_PATHS:
+                return True
+    return False
 
 
 _ANNOTATION_KEYS = (b"V", b"Contents", b"RC")

@@ -24,6 +24,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_EOCD = b"PK\x05\x06"
 
 _DELIMITED_SUFFIXES = {".csv": ",", ".tsv": "\t", ".tab": "\t"}
 
@@ -40,6 +41,13 @@ def sniff(data: bytes, name: str = "") -> str:
     signed = cms_kind(data)
     if signed is not None:
         return signed
+    if _EOCD in data[-(65536 + 22) :] and _ZIP_MAGIC[0] in data:
+        # A zip after other bytes (a self-made polyglot, a truncated download's junk):
+        # every unzipper finds its directory from the end, and so does zipfile.
+        try:
+            return _zip_kind(data)
+        except Exception:  # not a zip after all: whatever the bytes are is said below
+            pass
     if _looks_like_message(data):
         return "eml"
     if _HTML.match(data[:1024]):

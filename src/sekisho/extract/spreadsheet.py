@@ -38,6 +38,11 @@ def _visibility(visible: python_calamine.SheetVisibleEnum) -> str:
 def read_workbook(walker: Walker, data: bytes, ctx: FileContext) -> None:
     package_ok = True
     if data[:2] == b"PK":
+        from sekisho.extract import odf
+
+        if odf.is_encrypted(walker, data):
+            odf.encrypted_problem(walker, ctx)
+            return
         from sekisho.extract import workbook_extras
 
         package_ok = workbook_extras.check_package(walker, data, ctx)
@@ -63,6 +68,8 @@ def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
         return
     with workbook:
         for meta in workbook.sheets_metadata:
+            if meta.typ == python_calamine.SheetTypeEnum.ChartSheet:
+                continue  # no cells: the chart's cached values are read with the package
             origin = ctx.place(f"sheet {meta.name}{_visibility(meta.visible)}")
             try:
                 sheet = workbook.get_sheet_by_name(meta.name)

@@ -48,13 +48,24 @@ class Undecodable:
 
 
 def decode_text(data: bytes) -> Decoded | Undecodable:
-    """Decode ``data`` or say why it is not text in an encoding we can trust."""
+    """Decode ``data`` or say why it is not text in an encoding we can trust. Line ends
+    of old Macs (CR alone) come back as LF, so that lines and CSV rows are found."""
+    decoded = _decode(data)
+    if isinstance(decoded, Decoded) and "\r" in decoded.text and "\n" not in decoded.text:
+        return Decoded(decoded.text.replace("\r", "\n"), decoded.encoding)
+    return decoded
+
+
+def _decode(data: bytes) -> Decoded | Undecodable:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return Decoded(data.decode(encoding), encoding)
             except UnicodeDecodeError as exc:
                 return Undecodable(ProblemCode.CORRUPT, f"invalid {encoding} at byte {exc.start}")
+    wide = _wide_without_bom(data)
+    if wide is not None:
+        return wide
     if _looks_binary(data):
         return Undecodable(ProblemCode.BINARY, "control bytes found")
     if b"\x1b$" in data or b"\x1b(" in data:  # 7-bit, so it must come before UTF-8
@@ -184,6 +195,39 @@ def _single_byte(codec: str) -> bool:
         "l1",
         "cp819",
     )
+
+
+_TEXT_CONTROLS = frozenset(chr(c) for c in range(32) if c not in (9, 10, 12, 13))
+
+
+def _wide_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 or UTF-32 written without a byte order mark (exports of Access, .NET
+    programs, some Excel macros), told by where its zero bytes fall and by decoding
+    cleanly to text without control characters. Binary data has zeros in every lane."""
+    sample = data[:65536]
+    if len(sample) < 8 or b"\x00" not in sample:
+        return None
+    for codec, width in (("utf-32le", 4), ("utf-32be", 4), ("utf-16le", 2), ("utf-16be", 2)):
+        if not _zero_lanes_fit(sample, codec):
+            continue
+        try:
+            text = data[: len(data) - len(data) % width].decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _TEXT_CONTROLS.isdisjoint(text):
+            return Decoded(text, codec)
+    return None
+
+
+def _zero_lanes_fit(s: bytes, codec: str) -> bool:
+    """UTF-32's top byte is always zero and the next at most 0x10; UTF-16's ASCII (line
+    ends, commas, digits: every table has some) has a zero high byte, its other lane none."""
+    if codec == "utf-32le":
+        return not any(s[3::4]) and max(s[2::4]) <= 0x10
+    if codec == "utf-32be":
+        return not any(s[0::4]) and max(s[1::4]) <= 0x10
+    high, low = (s[1::2], s[0::2]) if codec == "utf-16le" else (s[0::2], s[1::2])
+    return high.count(0) >= len(high) // 5 and low.count(0) <= len(low) // 50
 
 
 def _looks_binary(data: bytes) -> bool:

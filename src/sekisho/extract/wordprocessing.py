@@ -58,6 +58,7 @@ def read_docx(walker: Walker, data: bytes, ctx: FileContext) -> None:
                     lines.append(ooxml.text_of(block, _WORD_TEXT))
             if any(line.strip() for line in lines):
                 walker.part(TextPart("\n".join(lines), ctx.place(label)))
+        ooxml.read_charts(walker, zf, ctx.place)
         ooxml.read_properties(walker, zf, ctx.place("document properties"))
         ooxml.read_embeddings(walker, zf, ctx.member, "word/embeddings/")
 
@@ -124,6 +125,7 @@ def read_pptx(walker: Walker, data: bytes, ctx: FileContext) -> None:
             notes = f"ppt/notesSlides/notesSlide{number}.xml"
             if notes in names:
                 _slide(walker, zf, notes, ctx.place(f"slide {number} notes"), ctx)
+        ooxml.read_charts(walker, zf, ctx.place)
         ooxml.read_properties(walker, zf, ctx.place("document properties"))
         ooxml.read_embeddings(walker, zf, ctx.member, "ppt/embeddings/")
 

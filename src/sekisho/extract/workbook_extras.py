@@ -52,6 +52,7 @@ def read_extras(walker: Walker, data: bytes, ctx: FileContext) -> None:
             _read_comments(walker, zf, ctx, sheet_name, part)
         _read_pivot_caches(walker, zf, ctx)
         _read_defined_names(walker, zf, ctx)
+        ooxml.read_charts(walker, zf, ctx.place)
         ooxml.read_properties(walker, zf, ctx.place("document properties"))
         ooxml.read_embeddings(walker, zf, ctx.member, "xl/embeddings/")
 

@@ -1,0 +1,105 @@
+"""Valid files that readers used to refuse or misname, some written by other projects."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from sekisho.extract import ProblemCode, TablePart, TextPart, extract_bytes, extract_path
+from tests.factories import write_xlsx
+
+CALAMINE = Path(__file__).parent.parent / "data" / "calamine"
+CSV = "氏名,電話\n山田 太郎,090-1234-5678\n佐藤 花子,080-2345-6789\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_wide_text_without_a_byte_order_mark(codec: str) -> None:
+    extraction = extract_bytes(CSV.encode(codec), "a.csv")
+    assert extraction.problems == []
+    (table,) = extraction.parts
+    assert isinstance(table, TablePart) and table.rows[1] == ["山田 太郎", "090-1234-5678"]
+
+
+def test_zeros_in_every_lane_are_still_binary() -> None:
+    data = bytes(range(256)) * 8
+    assert [p.code for p in extract_bytes(data, "a.csv").problems] == [ProblemCode.BINARY]
+
+
+def test_old_mac_line_ends() -> None:
+    (table,) = extract_bytes(CSV.replace("\n", "\r").encode("cp932"), "a.csv").parts
+    assert isinstance(table, TablePart) and len(table.rows) == 3
+    (text,) = extract_bytes("一行目\r二行目\r".encode("cp932"), "a.txt").parts
+    assert isinstance(text, TextPart) and text.location(2) == "line 2"
+    assert text.text.split("\n")[1] == "二行目"
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_after_other_bytes_is_read_and_so_are_those_bytes() -> None:
+    data = "氏名：山田 太郎\n".encode() + _zip({"名簿.csv": CSV.encode()})
+    extraction = extract_bytes(data, "a.zip")
+    assert extraction.kind == "zip" and extraction.problems == []
+    assert [p.origin for p in extraction.parts] == ["data before the zip", "名簿.csv"]
+
+
+def test_an_empty_member_with_a_control_character_is_suspicious() -> None:
+    extraction = extract_bytes(_zip({"a\x01b.txt": b""}), "a.zip")
+    assert [p.code for p in extraction.problems] == [ProblemCode.SUSPICIOUS_NAME, ProblemCode.EMPTY]
+
+
+def test_an_xls_whose_workbook_stream_is_in_capitals() -> None:
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("名簿")
+    for r, row in enumerate(CSV.splitlines()):
+        for c, value in enumerate(row.split(",")):
+            sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue().replace("Workbook".encode("utf-16-le"), "WORKBOOK".encode("utf-16-le"))
+    extraction = extract_bytes(data, "a.xls")
+    assert extraction.problems == []
+    assert isinstance(extraction.parts[0], TablePart)
+
+
+def test_xlsb_with_a_chart_sheet_is_read() -> None:
+    # python-calamine's own test file: a chart sheet has no cells to read
+    extraction = extract_path(CALAMINE / "any_sheets.xlsb")
+    assert extraction.problems == []
+    assert [p.origin for p in extraction.parts][:2] == ["sheet Visible", "chart 1"]
+
+
+@pytest.mark.parametrize("name", ["password.ods", "password.xls"])
+def test_password_protected_files_of_another_project_are_encrypted(name: str) -> None:
+    extraction = extract_path(CALAMINE / name)
+    assert [p.code for p in extraction.problems] == [ProblemCode.ENCRYPTED]
+
+
+def test_a_charts_cached_values_are_read(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "a.xlsx", {"名簿": [["氏名", "点数"], ["山田 太郎", 3]]})
+    chart = (
+        '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        "<c:chart><c:plotArea><c:barChart><c:ser><c:cat><c:strRef><c:strCache>"
+        '<c:pt idx="0"><c:v>佐藤 花子</c:v></c:pt><c:pt idx="1"><c:v>鈴木 一郎</c:v></c:pt>'
+        "</c:strCache></c:strRef></c:cat></c:ser></c:barChart></c:plotArea></c:chart>"
+        "</c:chartSpace>"
+    )
+    source = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in source.infolist():
+            zf.writestr(info, source.read(info.filename))
+        zf.writestr("xl/charts/chart1.xml", chart)
+    extraction = extract_bytes(out.getvalue(), "a.xlsx")
+    (text,) = [p for p in extraction.parts if p.origin == "chart 1"]
+    assert isinstance(text, TextPart) and text.text == "佐藤 花子\n鈴木 一郎"
