@@ -55,3 +55,27 @@ def test_a_dump_mailed_as_sql_counts_its_people(tmp_path: Path) -> None:
     report = Scanner().scan_file(path)
     assert report.records == 3
     assert report.entities["DATE_OF_BIRTH"] == 3 and report.entities["GENDER"] == 3
+
+
+def test_a_range_pasted_from_excel_into_a_mail_is_a_table() -> None:
+    body = "お世話になります。\n\n氏名\t生年月日\t電話\n山田 太郎\t1950/01/02\t090-1234-5678\n"
+    body += "佐藤 花子\t1961/03/04\t080-2345-6789\n\n以上です。\tよろしく\n"
+    table, rest = record_parts(body, "body")
+    assert isinstance(table, TablePart) and table.header_row == 0
+    assert table.rows[2] == ["佐藤 花子", "1961/03/04", "080-2345-6789"]
+    assert table.cell_location(1, 1) == "body, lines 3-5, B2"
+    assert isinstance(rest, TextPart) and "山田" not in rest.text and "以上です" in rest.text
+
+
+def test_an_html_only_mail_keeps_its_table_rows(tmp_path: Path) -> None:
+    from tests.extract.builders import eml_bytes
+
+    html = (
+        "<p>下記の方です。</p><table><tr><th>氏名</th><th>生年月日</th><th>電話</th></tr>"
+        "<tr><td>山田 太郎</td><td>1950/01/02</td><td>090-1234-5678</td></tr>"
+        "<tr><td>佐藤 花子</td><td>1961/03/04</td><td>080-2345-6789</td></tr></table>"
+    )
+    report = Scanner().scan_bytes(eml_bytes("", html=html), "m.eml")
+    assert report.records == 2
+    assert report.entities["DATE_OF_BIRTH"] == 2  # no label on a row read as text
+    assert any(f.location.endswith("lines 3-5, B3") for f in report.findings)

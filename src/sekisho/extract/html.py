@@ -15,8 +15,9 @@ the text after them, as they did with a hand-written tag filter. From the tree w
   placed before or after the elements their selectors match (``p.x::before``), with
   ``attr(…)`` resolved; every other CSS string is kept at the end.
 
-``data:`` URIs are not text: ``embedded`` decodes them as files. Table rows end lines and
-cells are separated by tabs, so a roster in an HTML mail still reads row by row.
+``data:`` URIs are not text: ``embedded`` decodes them as files. Table rows are lines and
+each cell begins with a tab, so a roster in an HTML mail is read as a table
+(``extract.structured``), row by row.
 """
 
 from __future__ import annotations
@@ -72,7 +73,9 @@ def html_to_text(markup: str) -> str:
         out.append("\n".join(generated.loose))
     text = "".join(out)
     text = re.sub(r"[ \t]*\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
-    return text
+    # A table row is one line, the next row the next line (no blank line between): the
+    # rows stay a run of tab-separated lines, which ``structured`` reads as a table.
+    return re.sub(r"\n(?:[ \t]*\n)+(?=\t)", "\n", text)
 
 
 def _walk(root: LexborNode, out: list[str], generated: _Generated) -> None:

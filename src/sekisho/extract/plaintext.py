@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 
 from sekisho.extract import embedded
 from sekisho.extract.html import html_to_text
-from sekisho.extract.parts import TextPart
 from sekisho.extract.structured import record_parts
 from sekisho.extract.textcodec import Decoded, decode_text
 
@@ -38,4 +37,5 @@ def read_html(walker: Walker, data: bytes, ctx: FileContext) -> None:
     source = _decoded_text(walker, data, ctx)
     text = html_to_text(source) if source is not None else ""
     if text.strip():
-        walker.part(TextPart(text, ctx.origin))
+        for part in record_parts(text, ctx.origin):  # tables stay tables
+            walker.part(part)

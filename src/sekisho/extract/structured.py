@@ -1,4 +1,5 @@
-"""Records written as text: SQL ``INSERT`` statements and JSON arrays of objects.
+"""Records written as text: SQL ``INSERT`` statements, JSON arrays of objects, and runs
+of tab-separated lines (a range pasted from Excel, an HTML table).
 
 A developer mails a database extract as ``INSERT INTO residents (name, birth_date, sex)
 VALUES ('山田 太郎', '1950-01-02', '男'), …`` or as ``[{"name": …, "birth_date": …}, …]``.
@@ -16,9 +17,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from sekisho.extract.header import guess_header_row
 from sekisho.extract.parts import Cell, Part, TablePart, TextPart, join_origin
 
 MIN_ROWS = 1
+MIN_TAB_LINES = 2  # a header and one record
 _INSERT = re.compile(
     r"INSERT\s+(?:IGNORE\s+)?INTO\s+(?P<table>[\w.\"`\[\]]+)\s*\((?P<columns>[^()]*)\)\s*VALUES\s*",
     re.IGNORECASE,
@@ -33,9 +36,64 @@ def record_parts(text: str, origin: str) -> list[Part]:
         parts = _json_parts(text, origin)
         if parts is not None:
             return parts
-    if "insert" not in text[:200_000].lower():
-        return [TextPart(text, origin)]
     tables: list[Part] = []
+    if "insert" in text[:200_000].lower():
+        text = _sql_tables(text, origin, tables)
+    if "\t" in text:
+        text = _tab_tables(text, origin, tables)
+    if not tables:
+        return [TextPart(text, origin)]
+    return [*tables, TextPart(text, origin)] if text.strip() else tables
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    """Spaces over what a table took, line breaks kept: the text's line numbers stay."""
+    for i in range(start, end):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+def _tab_tables(text: str, origin: str, tables: list[Part]) -> str:
+    """Runs of lines with the same number of tabs: a range pasted from Excel into a mail,
+    or an HTML table as ``html_to_text`` lays it out (a tab before every cell). Read as
+    tables, their columns keep their headers and each line is one record."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    chars: list[str] | None = None
+    i = 0
+    while i < len(lines):
+        tabs = lines[i].count("\t")
+        j = i
+        while j < len(lines) and lines[j].count("\t") == tabs and tabs and _cells(lines[j]) >= 2:
+            j += 1
+        if j - i >= MIN_TAB_LINES:
+            rows: list[list[Cell]] = [[c.strip() for c in line.split("\t")] for line in lines[i:j]]
+            if all(not row[0] for row in rows):  # HTML cells each begin with a tab
+                rows = [row[1:] for row in rows]
+            place = f"lines {i + 1}-{j}"
+            tables.append(
+                TablePart(
+                    rows=rows,
+                    origin=join_origin(origin, place),
+                    header_row=guess_header_row(rows),
+                    style="file",
+                )
+            )
+            chars = chars if chars is not None else list(text)
+            _blank(chars, starts[i], starts[j] - 1)
+            i = j
+        else:
+            i = max(j, i + 1)
+    return "".join(chars) if chars is not None else text
+
+
+def _cells(line: str) -> int:
+    return sum(1 for cell in line.split("\t") if cell.strip())
+
+
+def _sql_tables(text: str, origin: str, tables: list[Part]) -> str:
     chars = list(text)
     for match in _INSERT.finditer(text):
         columns = [c.strip().translate(_UNQUOTE) for c in match["columns"].split(",")]
@@ -53,13 +111,8 @@ def record_parts(text: str, origin: str) -> list[Part]:
                 style="records",
             )
         )
-        for i in range(match.start(), end):  # blank the statement, keep the line breaks
-            if chars[i] != "\n":
-                chars[i] = " "
-    if not tables:
-        return [TextPart(text, origin)]
-    rest = "".join(chars)
-    return [*tables, TextPart(rest, origin)] if rest.strip() else tables
+        _blank(chars, match.start(), end)
+    return "".join(chars)
 
 
 def _line(text: str, pos: int) -> int:
