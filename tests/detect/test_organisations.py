@@ -108,3 +108,14 @@ def test_a_tab_separated_text_file_is_a_table() -> None:
     data = "名称\t住所\t電話\n柳井市町並み資料館\t山口県柳井市柳井津\t0820-22-1111\n".encode() * 3
     assert sniff(data, "export.txt") == "csv"
     assert sniff("会議のお知らせ\n日時\t10時\n場所\t本庁舎\n".encode(), "memo.txt") == "text"
+
+
+def test_people_named_in_a_description_column_are_mentioned(detector: Detector) -> None:
+    # 柳井市's tourist spots: the architect of a building, named with 氏, is history
+    about = "設計者は長野宇平治氏の高弟佐藤節雄氏で、平成10年に柳井市に寄贈されました。"
+    rows = [["名称", "電話番号", "説明"], ["むろやの園", "0820-22-1234", about]]
+    detection = detector.detect([_table(rows)])
+    assert detection.counts.get("PERSON_NAME", 0) >= 1  # reported
+    assert detection.records == 0  # but nobody's data
+    remarks = [["受付日", "備考"], ["12/1", "佐藤節雄氏より電話"]]  # a remark is no description
+    assert detector.detect([_table(remarks)]).records == 1

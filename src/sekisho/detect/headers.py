@@ -105,3 +105,30 @@ def names_a_thing(header: str) -> bool:
     if not header.endswith("名") or len(header) < 2:
         return False
     return not any(word in header for word in _PERSON_WORDS)
+
+
+# Headers of a text about a thing: a spot's description, an exhibit's summary, a
+# building's history. The people named there (its architect, a poet it remembers) are
+# mentioned, not recorded.
+_ABOUT_A_THING = tuple(
+    fold(w)
+    for w in (
+        "説明",
+        "概要",
+        "紹介",
+        "解説",
+        "由来",
+        "沿革",
+        "歴史",
+        "見どころ",
+        "特徴",
+        "description",
+        "overview",
+        "summary",
+    )
+)
+
+
+def describes_a_thing(header: str) -> bool:
+    """Whether a (folded) column header is that of a description (説明, 概要, 由来 …)."""
+    return any(word in header for word in _ABOUT_A_THING)

@@ -36,7 +36,7 @@ from sekisho.detect.entities import (
     may_be_person,
 )
 from sekisho.detect.finding import Explanation, Finding, subject_key
-from sekisho.detect.headers import names_a_thing, names_something_else
+from sekisho.detect.headers import describes_a_thing, names_a_thing, names_something_else
 from sekisho.detect.normalize import fold
 from sekisho.detect.recognizer import Recognizer
 from sekisho.detect.records import STRONG
@@ -429,9 +429,14 @@ def _cells_as_text(
             if isinstance(left, str) and 0 < len(left) <= _LABEL_MAX:
                 context = f"{context}\n{fold(left)}"
         hits = detector.hits(text, context)
-        mentions = (
-            mentions_in_prose(hits, [0] * len(hits), lambda _, line=text: line) if hits else set()
-        )
+        if describes_a_thing(header):  # 説明 of a spot: the people it names are mentioned
+            mentions = {i for i, hit in enumerate(hits) if hit.recognizer.entity == PERSON_NAME}
+        else:
+            mentions = (
+                mentions_in_prose(hits, [0] * len(hits), lambda _, line=text: line)
+                if hits
+                else set()
+            )
         for i, hit in enumerate(hits):
             kind = type(hit.recognizer)
             if header and any(x in header for x in _header_words(kind)[1]):

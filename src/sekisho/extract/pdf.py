@@ -7,13 +7,16 @@ pages with text; a blank page does not. An encrypted PDF is unscannable ("encryp
 from __future__ import annotations
 
 import ctypes
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 
-from sekisho.extract.parts import TextPart
+from sekisho.extract.parts import Cell, TablePart, TextPart
+from sekisho.extract.pdf_layout import page_text
 from sekisho.extract.problems import ProblemCode
+from sekisho.extract.structured import record_parts
 
 if TYPE_CHECKING:
     from sekisho.extract.dispatch import FileContext, Walker
@@ -29,6 +32,7 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
         else:
             walker.problem(ProblemCode.CORRUPT, ctx.origin, message[:160])
         return
+    continued = _Continued()
     try:
         unread: list[int] = []  # pages that show something we cannot read as text
         for number in range(len(document)):
@@ -36,7 +40,7 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
             page = document[number]
             try:
                 textpage = page.get_textpage()
-                text = textpage.get_text_bounded()
+                text = page_text(textpage) or textpage.get_text_bounded()
                 textpage.close()
                 fields = _annotation_text(page)
                 drawn = not text.strip() and _shows_something(page)
@@ -50,7 +54,10 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
             if text.strip():
                 walker.budget.take_bytes(len(text))
-                walker.part(TextPart(text, ctx.place(f"page {number + 1}")))
+                for part in record_parts(text, ctx.place(f"page {number + 1}")):
+                    if isinstance(part, TablePart):
+                        part = continued.carry(part)
+                    walker.part(part)
             elif drawn:
                 unread.append(number + 1)
         if unread:
@@ -59,6 +66,24 @@ def read_pdf(walker: Walker, data: bytes, ctx: FileContext) -> None:
             walker.problem(ProblemCode.NO_TEXT, ctx.origin, detail)
     finally:
         document.close()
+
+
+class _Continued:
+    """A list that runs over several pages prints its header on the first only: a page's
+    table with as many columns as the last one and no header of its own gets that header
+    (placed above its first row, so cell names stay those of the page)."""
+
+    def __init__(self) -> None:
+        self.header: list[Cell] | None = None
+
+    def carry(self, table: TablePart) -> TablePart:
+        width = len(table.rows[0])
+        if table.header_row is not None:
+            self.header = list(table.rows[table.header_row])
+            return table
+        if self.header is None or len(self.header) != width:
+            return table
+        return replace(table, rows=[self.header, *table.rows], header_row=0, row_offset=-1)
 
 
 # Text converted to outlines is drawn as many small paths; a page with a frame or a

@@ -66,9 +66,10 @@ def _tab_tables(text: str, origin: str, tables: list[Part]) -> str:
     while i < len(lines):
         tabs = lines[i].count("\t")
         j = i
-        while j < len(lines) and lines[j].count("\t") == tabs and tabs and _cells(lines[j]) >= 2:
+        while j < len(lines) and tabs and lines[j].count("\t") == tabs and _cells(lines[j]):
             j += 1
-        if j - i >= MIN_TAB_LINES:
+        # most lines of a table fill two cells or more; an indented paragraph fills one
+        if j - i >= MIN_TAB_LINES and sum(_cells(line) >= 2 for line in lines[i:j]) * 2 > j - i:
             rows: list[list[Cell]] = [[c.strip() for c in line.split("\t")] for line in lines[i:j]]
             if all(not row[0] for row in rows):  # HTML cells each begin with a tab
                 rows = [row[1:] for row in rows]
