@@ -82,3 +82,17 @@ def test_name_alone_as_a_header_is_exact(detector: Detector) -> None:
     places = ["Tokyo", "Sendai", "Kobe", "Nagoya"]
     assert "PERSON_NAME" not in column_entities(detector, "名称", places)
     assert "PERSON_NAME" not in column_entities(detector, None, places)
+
+
+def test_a_reading_or_romaji_header_vouches_for_the_shape(detector: Detector) -> None:
+    # a third-party dummy roster: readings without a space, romaji in camel case
+    rows = [
+        ["氏名", "氏名（カタカナ）", "氏名（ローマ字）", "生年月日"],
+        ["滝雛", "タキヒナ", "TakiHina", "1962/05/16"],
+        ["富田理絵", "トミダリエ", "TomidaRie", "1978/12/26"],
+        ["原口広幸", "ハラグチヒロユキ", "HaraguchiHiroyuki", "1988/06/22"],
+    ]
+    detection = table_detection(detector, rows)
+    assert detection.counts["PERSON_NAME"] == 9 and detection.records == 3
+    products = [["商品名（カナ）"], ["コーヒー"], ["パソコン"], ["ノート"]]
+    assert "PERSON_NAME" not in table_detection(detector, products).counts

@@ -79,3 +79,16 @@ def test_an_html_only_mail_keeps_its_table_rows(tmp_path: Path) -> None:
     assert report.records == 2
     assert report.entities["DATE_OF_BIRTH"] == 2  # no label on a row read as text
     assert any(f.location.endswith("lines 3-5, B3") for f in report.findings)
+
+
+def test_a_markdown_table_is_a_table() -> None:
+    text = "名簿です\n\n| 氏名 | フリガナ | 生年月日 |\n|---|:--|--:|\n| 滝 雛 | タキヒナ | 1962/05/16 |\n"
+    text += "| 富田 理絵 | トミダリエ | 1978/12/26 |\n\n以上\n"
+    table, rest = record_parts(text, "")
+    assert isinstance(table, TablePart) and table.header_row == 0
+    assert table.rows == [
+        ["氏名", "フリガナ", "生年月日"],
+        ["滝 雛", "タキヒナ", "1962/05/16"],
+        ["富田 理絵", "トミダリエ", "1978/12/26"],
+    ]
+    assert isinstance(rest, TextPart) and "富田" not in rest.text and "以上" in rest.text

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import random
 import smtplib
 import socket
 import subprocess
@@ -22,10 +24,27 @@ from sekisho.policy import Policy, load_policy
 EXAMPLE_POLICY = Path(__file__).resolve().parents[2] / "examples" / "policy.yaml"
 
 
+# Listening ports are taken below Linux's ephemeral range (32768-60999): a port the kernel
+# handed out by bind(0) can be handed out again to an outgoing connection (Postfix's own
+# client, say) between the test choosing it and a server binding it. And never twice in
+# one run: a Postfix whose content filter port equals its re-injection port delivers
+# unscanned mail and passes for a gateway that let it through.
+_PORTS = random.Random(os.getpid())
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    while True:
+        port = _PORTS.randrange(20000, 32000)
+        if port in _handed_out:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _handed_out.add(port)
+        return port
 
 
 def spawn_gateway(

@@ -77,6 +77,9 @@ class Recognizer(ABC):
     # Headers that name this entity only when they are the whole header (名 is a given
     # name; inside 名称 or 件名 it is not).
     header_exact: ClassVar[tuple[str, ...]] = ()
+    # Header words that vouch for ``column_shape`` alone (a フリガナ column's katakana need
+    # no dictionary to be names).
+    header_shape_words: ClassVar[tuple[str, ...]] = ()
     value_classifiable: ClassVar[bool] = True
     value_min_sample: ClassVar[int] = 3
     value_min_share: ClassVar[float] = 0.8

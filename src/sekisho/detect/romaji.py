@@ -29,6 +29,6 @@ def is_japanese_romaji(word: str) -> bool:
 
 
 def is_romaji_name(value: str) -> bool:
-    """Every part of ``Yamada Taro`` / ``YAMADA, Taro`` is Japanese romaji."""
-    parts = [p for p in re.split(r"[\s,]+", value) if p]
+    """Every part of ``Yamada Taro`` / ``YAMADA, Taro`` / ``YamadaTaro`` is Japanese romaji."""
+    parts = [p for p in re.split(r"[\s,]+|(?<=[a-z])(?=[A-Z])", value) if p]  # TakiHina
     return bool(parts) and all(is_japanese_romaji(p) for p in parts)

@@ -37,7 +37,7 @@ from sekisho.detect.entities import (
 )
 from sekisho.detect.finding import Explanation, Finding, subject_key
 from sekisho.detect.headers import describes_a_thing, names_a_thing, names_something_else
-from sekisho.detect.normalize import fold
+from sekisho.detect.normalize import fold, normalize
 from sekisho.detect.recognizer import Recognizer
 from sekisho.detect.records import STRONG
 
@@ -254,11 +254,26 @@ def _sample(column: Sequence[object]) -> list[tuple[object, str]]:
     return picked
 
 
-def _share(recognizer: Recognizer, sample: list[tuple[object, str]]) -> float:
+def _share(recognizer: Recognizer, sample: list[tuple[object, str]], header: str = "") -> float:
     if not sample:
         return 0.0
-    fits = sum(1 for cell, text in sample if recognizer.cell_value(cell, text) is not None)
+    if (
+        header
+        and recognizer.column_shape is not None
+        and any(w in header for w in _shape_words(type(recognizer)))
+    ):
+        # A header that says how the values are written (フリガナ, ローマ字) vouches for
+        # cells of that shape: タキヒナ is a reading, whatever the dictionary makes of it.
+        shape = recognizer.column_shape.fullmatch
+        fits = sum(1 for _, text in sample if shape(normalize(text).text.strip()))
+    else:
+        fits = sum(1 for cell, text in sample if recognizer.cell_value(cell, text) is not None)
     return fits / len(sample)
+
+
+@cache
+def _shape_words(recognizer: type[Recognizer]) -> tuple[str, ...]:
+    return tuple(fold(w) for w in recognizer.header_shape_words)
 
 
 def _classify(detector: Detector, column: Sequence[object], header: str) -> _Choice | None:
@@ -274,7 +289,7 @@ def _classify(detector: Detector, column: Sequence[object], header: str) -> _Cho
                 named = (header,)
             if not named or any(x in header for x in exclude):
                 continue
-            share = _share(recognizer, sample)
+            share = _share(recognizer, sample, header)
             specificity = max(len(w) for w in named)
             if share >= HEADER_SHARE and (
                 best is None

@@ -1,5 +1,5 @@
-"""Records written as text: SQL ``INSERT`` statements, JSON arrays of objects, and runs
-of tab-separated lines (a range pasted from Excel, an HTML table).
+"""Records written as text: SQL ``INSERT`` statements, JSON arrays of objects, runs of
+tab-separated lines (a range pasted from Excel, an HTML table) and Markdown pipe tables.
 
 A developer mails a database extract as ``INSERT INTO residents (name, birth_date, sex)
 VALUES ('山田 太郎', '1950-01-02', '男'), …`` or as ``[{"name": …, "birth_date": …}, …]``.
@@ -39,6 +39,8 @@ def record_parts(text: str, origin: str) -> list[Part]:
     tables: list[Part] = []
     if "insert" in text[:200_000].lower():
         text = _sql_tables(text, origin, tables)
+    if "|" in text:
+        text = _pipe_tables(text, origin, tables)
     if "\t" in text:
         text = _tab_tables(text, origin, tables)
     if not tables:
@@ -87,6 +89,43 @@ def _tab_tables(text: str, origin: str, tables: list[Part]) -> str:
             i = j
         else:
             i = max(j, i + 1)
+    return "".join(chars) if chars is not None else text
+
+
+_PIPE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_PIPE_RULE = re.compile(r"[ \t]*\|[\s|:\-+]*\|[ \t]*")
+
+
+def _pipe_tables(text: str, origin: str, tables: list[Part]) -> str:
+    """Markdown and wiki tables (``| 氏名 | 生年月日 |`` rows, a ``|---|`` rule under the
+    header): rows as tables, the rule dropped."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    chars: list[str] | None = None
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _PIPE_ROW.fullmatch(lines[j]):
+            j += 1
+        body = [line for line in lines[i:j] if not _PIPE_RULE.fullmatch(line)]
+        if len(body) >= MIN_TAB_LINES and len({line.count("|") for line in body}) == 1:
+            rows: list[list[Cell]] = [
+                [c.strip() for c in line.strip()[1:-1].split("|")] for line in body
+            ]
+            has_rule = any(_PIPE_RULE.fullmatch(line) for line in lines[i:j])
+            tables.append(
+                TablePart(
+                    rows=rows,
+                    origin=join_origin(origin, f"lines {i + 1}-{j}"),
+                    header_row=0 if has_rule else guess_header_row(rows),
+                    style="records",
+                )
+            )
+            chars = chars if chars is not None else list(text)
+            _blank(chars, starts[i], starts[j] - 1)
+        i = max(j, i + 1)
     return "".join(chars) if chars is not None else text
 
 

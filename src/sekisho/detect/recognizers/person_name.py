@@ -28,7 +28,7 @@ _ROMAJI = Pattern(
 _NAME_CHARS = r"[\u4e00-\u9fff\u3005\u3006\u30f5\u30f6ぁ-んァ-ヶー・]"
 _CELL_KANJI_KANA = re.compile(rf"{_NAME_CHARS}{{1,8}}(?:[ 　]{_NAME_CHARS}{{1,8}})?")
 # One part of a name in its own column (姓（ローマ字） YAMADA, 名（ローマ字） Taro).
-_ROMAJI_WORD = re.compile(r"[A-Z][a-z]{1,15}|[A-Z]{2,16}")
+_ROMAJI_WORD = re.compile(r"[A-Z][a-z]{1,15}(?:[A-Z][a-z]{1,15})?|[A-Z]{2,16}")
 _CELL_ROMAJI = re.compile(
     r"[A-Za-z][a-z]{1,15}(?:[ ,]+[A-Za-z][a-z]{1,15})|[A-Z]{2,16}(?:[ ,]+[A-Z]{2,16})"
 )
@@ -197,6 +197,19 @@ class PersonNameRecognizer(Recognizer):
         "surname",
     )
     header_exact = ("名", "名前", "めい", "first", "last", "given")
+    header_shape_words = (
+        "カナ",
+        "カタカナ",
+        "フリガナ",
+        "ふりがな",
+        "よみ",
+        "ヨミ",
+        "ローマ字",
+        "romaji",
+        "phonetic",
+        "rubi",
+        "kana",
+    )
     header_exclude = (
         # columns of things' names: a nursery, a shop, a spot, an event, a title
         "名称",
