@@ -31,3 +31,9 @@ def test_transfer_list(detector: Detector) -> None:
     assert detection.counts["BANK_ACCOUNT"] == 2
     assert detection.counts["PERSON_NAME"] == 4  # names and the kana account holders
     assert detection.records == 2
+
+
+def test_digits_in_a_urls_path_are_no_account(detector: Detector) -> None:
+    assert entities_in(detector, "振込先は https://example.jp/item/1234567 をご覧ください") == []
+    # a value in the query string is data all the same
+    assert entities_in(detector, "口座 https://bank.example.jp/a?acct=1234567") == ["BANK_ACCOUNT"]

@@ -46,3 +46,9 @@ def test_generated_visa_numbers_are_found(detector: Detector) -> None:
 )
 def test_network_prefix_and_length(digits: str, ok: bool) -> None:
     assert card_network_matches(digits) is ok
+
+
+def test_a_jan_barcode_is_no_visa_card(detector: Detector) -> None:
+    # 49… and 45… JAN codes are 13 digits: Visa's withdrawn 13-digit length would fit them
+    assert entities_in(detector, "card 4901234567894") == []
+    assert not card_network_matches("4901234567894")

@@ -272,6 +272,8 @@ class Detector:
                 hit = weigh(recognizer, candidate, text, outer_context)
                 if hit is not None:
                     hits.append(hit)
+        if hits and "/" in text:
+            hits = _outside_url_paths(hits, text)
         return _resolve_overlaps(hits)
 
     @staticmethod
@@ -340,6 +342,27 @@ def _window(text: str, start: int, end: int) -> str:
     before = text[max(line_start, start - WINDOW_BEFORE) : start]
     after = text[end : min(line_end, end + WINDOW_AFTER)]
     return f"{before}\n{after}"
+
+
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'「」]+|www\.[^\s<>\"'「」]+", re.IGNORECASE)
+
+
+def _outside_url_paths(hits: list[Hit], text: str) -> list[Hit]:
+    """Digits in a URL's host or path are a page's address (…/item/1234567 is no bank
+    account); a value of its query (…?tel=09012345678) is still read."""
+    urls = [m.span() for m in _URL.finditer(text)]
+    if not urls:
+        return hits
+    kept = []
+    for hit in hits:
+        start = hit.candidate.start
+        inside = next(((a, b) for a, b in urls if a <= start < b), None)
+        if inside is None or "?" in text[inside[0] : start] or hit.recognizer.entity in _IN_URLS:
+            kept.append(hit)
+    return kept
+
+
+_IN_URLS = frozenset({"EMAIL_ADDRESS"})  # mailto-like paths name a mailbox all the same
 
 
 def _resolve_overlaps(hits: list[Hit]) -> list[Hit]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import accumulate
 from typing import Any
 
 from sekisho.extract.header import guess_header_row
@@ -40,9 +41,9 @@ def record_parts(text: str, origin: str) -> list[Part]:
     if "insert" in text[:200_000].lower():
         text = _sql_tables(text, origin, tables)
     if "|" in text:
-        text = _pipe_tables(text, origin, tables)
+        text = _line_tables(text, origin, tables, _pipe_run)
     if "\t" in text:
-        text = _tab_tables(text, origin, tables)
+        text = _line_tables(text, origin, tables, _tab_run)
     if not tables:
         return [TextPart(text, origin)]
     return [*tables, TextPart(text, origin)] if text.strip() else tables
@@ -55,78 +56,67 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
-def _tab_tables(text: str, origin: str, tables: list[Part]) -> str:
-    """Runs of lines with the same number of tabs: a range pasted from Excel into a mail,
-    or an HTML table as ``html_to_text`` lays it out (a tab before every cell). Read as
-    tables, their columns keep their headers and each line is one record."""
+Run = tuple[int, list[list[Cell]] | None, int | None]  # past its end, its rows, header row
+
+
+def _line_tables(
+    text: str, origin: str, tables: list[Part], run_at: Callable[[list[str], int], Run]
+) -> str:
+    """Tables made of whole lines (``run_at`` tells where one starts and what it holds),
+    each blanked out of the text that is returned."""
     lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
+    starts = [0, *accumulate(len(line) + 1 for line in lines)]
     chars: list[str] | None = None
     i = 0
     while i < len(lines):
-        tabs = lines[i].count("\t")
-        j = i
-        while j < len(lines) and tabs and lines[j].count("\t") == tabs and _cells(lines[j]):
-            j += 1
-        # most lines of a table fill two cells or more; an indented paragraph fills one
-        if j - i >= MIN_TAB_LINES and sum(_cells(line) >= 2 for line in lines[i:j]) * 2 > j - i:
-            rows: list[list[Cell]] = [[c.strip() for c in line.split("\t")] for line in lines[i:j]]
-            if all(not row[0] for row in rows):  # HTML cells each begin with a tab
-                rows = [row[1:] for row in rows]
-            place = f"lines {i + 1}-{j}"
-            tables.append(
-                TablePart(
-                    rows=rows,
-                    origin=join_origin(origin, place),
-                    header_row=guess_header_row(rows),
-                    style="file",
-                )
-            )
-            chars = chars if chars is not None else list(text)
-            _blank(chars, starts[i], starts[j] - 1)
-            i = j
-        else:
-            i = max(j, i + 1)
-    return "".join(chars) if chars is not None else text
-
-
-_PIPE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
-_PIPE_RULE = re.compile(r"[ \t]*\|[\s|:\-+]*\|[ \t]*")
-
-
-def _pipe_tables(text: str, origin: str, tables: list[Part]) -> str:
-    """Markdown and wiki tables (``| 氏名 | 生年月日 |`` rows, a ``|---|`` rule under the
-    header): rows as tables, the rule dropped."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    chars: list[str] | None = None
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and _PIPE_ROW.fullmatch(lines[j]):
-            j += 1
-        body = [line for line in lines[i:j] if not _PIPE_RULE.fullmatch(line)]
-        if len(body) >= MIN_TAB_LINES and len({line.count("|") for line in body}) == 1:
-            rows: list[list[Cell]] = [
-                [c.strip() for c in line.strip()[1:-1].split("|")] for line in body
-            ]
-            has_rule = any(_PIPE_RULE.fullmatch(line) for line in lines[i:j])
+        j, rows, header = run_at(lines, i)
+        if rows is not None:
             tables.append(
                 TablePart(
                     rows=rows,
                     origin=join_origin(origin, f"lines {i + 1}-{j}"),
-                    header_row=0 if has_rule else guess_header_row(rows),
-                    style="records",
+                    header_row=header,
+                    style="file",
                 )
             )
             chars = chars if chars is not None else list(text)
             _blank(chars, starts[i], starts[j] - 1)
         i = max(j, i + 1)
     return "".join(chars) if chars is not None else text
+
+
+def _tab_run(lines: list[str], i: int) -> Run:
+    """Lines with the same number of tabs: a range pasted from Excel into a mail, or an
+    HTML table as ``html_to_text`` lays it out (a tab before every cell)."""
+    tabs = lines[i].count("\t")
+    j = i
+    while j < len(lines) and tabs and lines[j].count("\t") == tabs and _cells(lines[j]):
+        j += 1
+    # most lines of a table fill two cells or more; an indented paragraph fills one
+    if j - i < MIN_TAB_LINES or sum(_cells(line) >= 2 for line in lines[i:j]) * 2 <= j - i:
+        return j, None, None
+    rows: list[list[Cell]] = [[c.strip() for c in line.split("\t")] for line in lines[i:j]]
+    if all(not row[0] for row in rows):  # HTML cells each begin with a tab
+        rows = [row[1:] for row in rows]
+    return j, rows, guess_header_row(rows)
+
+
+_PIPE_ROW = re.compile(r"[ \t]*\|.*\|[ \t]*")
+_PIPE_RULE = re.compile(r"[ \t]*\|[\s|:\-+]*\|[ \t]*")
+
+
+def _pipe_run(lines: list[str], i: int) -> Run:
+    """Markdown and wiki tables (``| 氏名 | 生年月日 |`` rows, a ``|---|`` rule under the
+    header): the rows, without the rule."""
+    j = i
+    while j < len(lines) and _PIPE_ROW.fullmatch(lines[j]):
+        j += 1
+    body = [line for line in lines[i:j] if not _PIPE_RULE.fullmatch(line)]
+    if len(body) < MIN_TAB_LINES or len({line.count("|") for line in body}) != 1:
+        return j, None, None
+    rows: list[list[Cell]] = [[c.strip() for c in line.strip()[1:-1].split("|")] for line in body]
+    has_rule = len(body) < j - i
+    return j, rows, 0 if has_rule else guess_header_row(rows)
 
 
 def _cells(line: str) -> int:

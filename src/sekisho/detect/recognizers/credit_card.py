@@ -11,7 +11,9 @@ from sekisho.detect.recognizer import NUM_END, NUM_START, Pattern, Recognizer
 
 # (prefix range low, high, prefix length, allowed lengths) from ISO/IEC 7812 IIN tables.
 _NETWORKS: tuple[tuple[int, int, int, frozenset[int]], ...] = (
-    (4, 4, 1, frozenset({13, 16, 19})),  # Visa
+    # Visa: 16 and 19 digits. Its 13-digit numbers were withdrawn long ago, and every
+    # Japanese JAN barcode (45…/49…, 13 digits) would fit them.
+    (4, 4, 1, frozenset({16, 19})),
     (51, 55, 2, frozenset({16})),  # Mastercard
     (2221, 2720, 4, frozenset({16})),  # Mastercard 2-series
     (34, 34, 2, frozenset({15})),  # American Express
