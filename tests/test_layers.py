@@ -44,3 +44,40 @@ def test_layer_imports_point_down(layer: str) -> None:
     for path in files:
         upward = _imports(path) - ALLOWED[layer] - SHARED - {layer}
         assert not upward, f"{path.relative_to(SRC)} imports {sorted(upward)}"
+
+
+def _runtime_imports(path: Path, package: str) -> set[str]:
+    """Modules of ``package`` that ``path`` imports when it runs (not for type checking)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+        for n in ast.walk(node)
+    }
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and id(node) not in typing_only
+            and (node.module or "").startswith(f"{package}.")
+        ):
+            found.add((node.module or "").split(".")[2])
+    return found
+
+
+@pytest.mark.parametrize("package", ["detect", "extract"])
+def test_no_import_cycle_inside_a_layer(package: str) -> None:
+    graph = {
+        p.stem: _runtime_imports(p, f"sekisho.{package}")
+        for p in (SRC / package).glob("*.py")
+        if p.stem != "__init__"
+    }
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        for target in graph.get(module, ()):
+            assert target not in path, f"import cycle: {' → '.join((*path, target))}"
+            visit(target, (*path, target))
+
+    for module in graph:
+        visit(module, (module,))

@@ -1,5 +1,5 @@
 from sekisho.detect import Detector
-from sekisho.detect.analyzer import cell_text
+from sekisho.detect.inputs import cell_text
 from sekisho.extract import TablePart, TextPart
 
 

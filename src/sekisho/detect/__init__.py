@@ -5,8 +5,10 @@ Knows nothing of files, mail or policy. Public surface: ``Detector``, ``Detectio
 entity names in ``sekisho.detect.entities``.
 """
 
-from sekisho.detect.analyzer import Detection, Detector, cell_text
+from sekisho.detect.analyzer import Detector
+from sekisho.detect.detection import Detection
 from sekisho.detect.finding import Explanation, Finding
+from sekisho.detect.inputs import cell_text
 from sekisho.detect.normalize import NormalizedText, normalize
 from sekisho.detect.recognizer import Pattern, Recognizer
 from sekisho.detect.registry import Registry, default_registry

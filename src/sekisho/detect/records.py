@@ -34,7 +34,7 @@ from sekisho.detect.entities import (
 from sekisho.detect.finding import Finding
 
 if TYPE_CHECKING:
-    from sekisho.detect.tables import ColumnHits
+    from sekisho.detect.columns import ColumnHits
 
 # Identifiers that belong to exactly one person; a shared phone or address does not.
 STRONG: frozenset[str] = frozenset(

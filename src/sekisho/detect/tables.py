@@ -10,22 +10,15 @@ cell as short texts, with the header and the cell to the left as context.
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
-from itertools import islice, zip_longest
+from itertools import zip_longest
+from typing import TYPE_CHECKING
 
 from sekisho.detect.address_columns import address_runs, joined
-from sekisho.detect.analyzer import (
-    CONTEXT_BOOST,
-    Detector,
-    TableLike,
-    cell_text,
-    folded_words,
-    mentions_in_prose,
-)
+from sekisho.detect.columns import ColumnHits
 from sekisho.detect.entities import (
     ADDRESS,
     CONTACT,
@@ -37,102 +30,20 @@ from sekisho.detect.entities import (
 )
 from sekisho.detect.finding import Explanation, Finding, subject_key
 from sekisho.detect.headers import describes_a_thing, names_a_thing, names_something_else
+from sekisho.detect.inputs import TableLike, cell_text
 from sekisho.detect.normalize import fold, normalize
 from sekisho.detect.recognizer import Recognizer
 from sekisho.detect.records import STRONG
+from sekisho.detect.scoring import CONTEXT_BOOST, finding_of, folded_words
+from sekisho.detect.text_rules import mentions_in_prose
+
+if TYPE_CHECKING:
+    from sekisho.detect.analyzer import Detector
 
 SAMPLE_SIZE = 40
 HEADER_SHARE = 0.5  # share of sampled cells that must fit a column named by its header
 MIN_VALUE_SAMPLE = 3  # below this, values alone never classify a column
 _LABEL_MAX = 40
-
-
-@dataclass(slots=True)
-class ColumnHits:
-    """The cells of one classified column that hold its entity, kept as row numbers.
-
-    ``table`` is kept so that findings can be listed one by one when a report asks; after
-    ``let_go`` only the row numbers (for counting people), the keys and a few findings
-    (``kept``, for samples) remain.
-    """
-
-    recognizer: Recognizer
-    table: TableLike | None
-    part_index: int
-    column: int
-    rows: Sequence[int]
-    keys: Sequence[int] | None  # pseudonyms of strong identifiers, to merge the same person
-    score: float
-    explanation: Explanation
-    named_by_header: bool
-    kept: list[Finding] = field(default_factory=list)
-    span: int = 1  # an address split over adjacent columns is one hit of ``span`` cells
-
-    def let_go(self, keep: int = 3) -> None:
-        """Drop the reference to the table's cells, keeping counts and ``keep`` findings."""
-        if self.table is None:
-            return
-        self.kept = list(islice(self.findings(), keep))
-        self.rows = array("i", self.rows)
-        if self.keys is not None:
-            self.keys = array("q", self.keys)
-        self.table = None
-
-    def values(self) -> Iterator[tuple[int, str]]:
-        """(row, value) of each hit, re-read from the table (values are not kept)."""
-        if self.table is None:
-            return
-        column, rows, recognizer = self.column, self.table.rows, self.recognizer
-        if self.span > 1:
-            for r in self.rows:
-                text = joined(rows[r], column, column + self.span)
-                yield r, recognizer.cell_value(text, text) or text
-            return
-        # A text cell that fits the column's shape was taken by that shape: no need to ask
-        # the recognizer again (for names that would tokenize every cell once more).
-        shape = recognizer.column_shape.fullmatch if recognizer.column_shape else None
-        for r in self.rows:
-            cell = rows[r][column]
-            if shape is not None and type(cell) is str and shape(cell):
-                yield r, cell.strip()
-                continue
-            text = cell_text(cell)
-            yield r, recognizer.cell_value(cell, text) or text.strip()
-
-    def all_keys(self) -> Sequence[int]:
-        if self.keys is not None:
-            return self.keys
-        entity, canonical = self.recognizer.entity, self.recognizer.canonical
-        return [subject_key(entity, canonical(value)) for _, value in self.values()]
-
-    def findings(self) -> Iterator[Finding]:
-        if self.table is None:
-            yield from self.kept
-            return
-        # Positional arguments and hoisted lookups: a roster expands tens of thousands.
-        part, column, score, explanation = (
-            self.part_index,
-            self.column,
-            self.score,
-            self.explanation,
-        )
-        entity, mask, canonical = (
-            self.recognizer.entity,
-            self.recognizer.mask,
-            self.recognizer.canonical,
-        )
-        where = self.table.cell_location
-        for r, value in self.values():
-            yield Finding(
-                entity,
-                where(r, column),
-                score,
-                mask(value),
-                explanation,
-                subject_key(entity, canonical(value)),
-                (part, r),
-                (part, r, column),
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,7 +372,7 @@ def _cells_as_text(
             if _is_number(cell) and not any(w in context for w in _header_words(kind)[0]):
                 continue  # a number typed as a number is an identifier only by its label
             found.append(
-                detector.finding(
+                finding_of(
                     hit, table.cell_location(r, c), (index, r), (index, r, c), i not in mentions
                 )
             )
