@@ -103,3 +103,63 @@ def test_a_charts_cached_values_are_read(tmp_path: Path) -> None:
     extraction = extract_bytes(out.getvalue(), "a.xlsx")
     (text,) = [p for p in extraction.parts if p.origin == "chart 1"]
     assert isinstance(text, TextPart) and text.text == "佐藤 花子\n鈴木 一郎"
+
+
+def _with_unicode_path(
+    legacy: bytes, unicode_name: str, data: bytes, crc_of: bytes | None = None
+) -> bytes:
+    """A zip whose member's header name is ``legacy`` bytes (no UTF-8 flag) and whose
+    Info-ZIP Unicode Path field says ``unicode_name``."""
+    import struct
+    import zlib
+
+    name_crc = zlib.crc32(crc_of if crc_of is not None else legacy)
+    field = struct.pack("<BI", 1, name_crc) + unicode_name.encode()
+    info = zipfile.ZipInfo(legacy.decode("cp437"))
+    info.extra = struct.pack("<HH", 0x7075, len(field)) + field
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(info, data)
+    return buffer.getvalue()
+
+
+def test_info_zip_unicode_path_names_the_member() -> None:
+    data = _with_unicode_path(b"meibo.csv", "名簿.exe", CSV.encode())
+    extraction = extract_bytes(data, "a.zip")
+    assert extraction.files[1].name == "名簿.exe"  # the name 7-Zip shows
+    stale = _with_unicode_path(b"meibo.csv", "名簿.exe", CSV.encode(), crc_of=b"other")
+    assert extract_bytes(stale, "a.zip").files[1].name == "meibo.csv"
+
+
+def test_an_excel4_macro_sheet_does_not_fail_the_workbook(tmp_path: Path) -> None:
+    # calamine refuses a workbook with a macro sheet whole ("Unrecognized sheet type")
+    path = write_xlsx(
+        tmp_path / "m.xlsx", {"名簿": [["氏名", "電話"], ["山田 太郎", "090-1234-5678"]]}
+    )
+    macro = (
+        '<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData><row r="1">'
+        '<c r="A1" t="str"><f>CONCATENATE("佐藤 花子","080-2345-6789")</f><v>0</v></c>'
+        "</row></sheetData></xm:macrosheet>"
+    )
+    rel = "http://schemas.microsoft.com/office/2006/relationships/xlMacrosheet"
+    source = zipfile.ZipFile(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(
+                    b"</sheets>", b'<sheet name="Macro1" sheetId="9" r:id="rId99"/></sheets>'
+                )
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                entry = f'<Relationship Id="rId99" Type="{rel}" Target="macrosheets/sheet1.xml"/>'
+                data = data.replace(b"</Relationships>", entry.encode() + b"</Relationships>")
+            zf.writestr(info, data)
+        zf.writestr("xl/macrosheets/sheet1.xml", macro)
+    extraction = extract_bytes(out.getvalue(), "m.xlsx")
+    assert extraction.problems == []
+    origins = [p.origin for p in extraction.parts]
+    assert "sheet 名簿" in origins and "macro sheet Macro1" in origins
+    (macro_text,) = [p for p in extraction.parts if p.origin == "macro sheet Macro1"]
+    assert isinstance(macro_text, TextPart) and "080-2345-6789" in macro_text.text

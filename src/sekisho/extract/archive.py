@@ -9,7 +9,9 @@ as such. Sizes are checked against the limits before anything is inflated.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from typing import TYPE_CHECKING
 
 from sekisho.extract import names as file_names
@@ -26,19 +28,46 @@ _AES = 99
 
 
 def member_name(info: zipfile.ZipInfo) -> str:
-    """The name as the person who zipped it wrote it."""
+    """The name as the person who zipped it wrote it: the Info-ZIP Unicode Path field when
+    it is there and matches (7-Zip and Info-ZIP show that one), else the UTF-8 flag, else
+    the bytes read as UTF-8 or as cp932 (Windows Explorer's zips)."""
     if info.flag_bits & _UTF8_FLAG:
         return info.filename
     try:
         raw = info.filename.encode("cp437")
     except UnicodeEncodeError:
         return info.filename
+    unicode_path = _unicode_path(info.extra, raw)
+    if unicode_path is not None:
+        return unicode_path
     for encoding in ("utf-8", "cp932"):
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
     return info.filename
+
+
+_UNICODE_PATH = 0x7075
+
+
+def _unicode_path(extra: bytes, raw_name: bytes) -> str | None:
+    """The UTF-8 name of an Info-ZIP Unicode Path extra field (APPNOTE 4.6.9), if its
+    version is 1 and its CRC-32 is that of the name it stands for."""
+    pos = 0
+    while pos + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, pos)
+        body = extra[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if tag != _UNICODE_PATH or len(body) < 5 or body[0] != 1:
+            continue
+        if struct.unpack_from("<I", body, 1)[0] != zlib.crc32(raw_name):
+            return None  # the name was changed after the field was written
+        try:
+            return body[5:].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return None
 
 
 def read_zip(walker: Walker, data: bytes, ctx: FileContext) -> None:

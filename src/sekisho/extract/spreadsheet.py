@@ -55,9 +55,21 @@ def read_workbook(walker: Walker, data: bytes, ctx: FileContext) -> None:
         workbook_extras.read_extras(walker, data, ctx)
 
 
+_NOT_GRIDS = (python_calamine.SheetTypeEnum.MacroSheet, python_calamine.SheetTypeEnum.DialogSheet)
+
+
 def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
     if not _extents_fit(walker, data, ctx):
         return
+    macro_sheets: list[tuple[str, str]] = []
+    if data[:2] == b"PK":
+        from sekisho.extract import workbook_extras
+
+        split = workbook_extras.without_macro_sheets(walker, data)
+        if split is not None:  # calamine refuses the whole workbook for one of them
+            original, (data, macro_sheets) = data, split
+            for name, part in macro_sheets:
+                workbook_extras.read_macro_sheet(walker, original, ctx, name, part)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except python_calamine.PasswordError as exc:
@@ -79,9 +91,18 @@ def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
             except LimitExceeded:
                 raise
             except Exception as exc:
-                walker.problem(
-                    ProblemCode.CORRUPT, origin, f"{type(exc).__name__}: {str(exc)[:160]}"
-                )
+                if meta.typ in _NOT_GRIDS:
+                    # An Excel 4 macro or dialog sheet the reader cannot lay out: the sheet
+                    # is not read (said so); the workbook's other sheets are.
+                    kind = (
+                        "macro"
+                        if meta.typ == python_calamine.SheetTypeEnum.MacroSheet
+                        else "dialog"
+                    )
+                    walker.problem(ProblemCode.UNSUPPORTED, origin, f"Excel 4 {kind} sheet")
+                else:
+                    detail = f"{type(exc).__name__}: {str(exc)[:160]}"
+                    walker.problem(ProblemCode.CORRUPT, origin, detail)
                 continue
 
 

@@ -4,6 +4,9 @@ embedded files."""
 
 from __future__ import annotations
 
+import html
+import io
+import re
 import zipfile
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -160,3 +163,48 @@ def _read_defined_names(walker: Walker, zf: zipfile.ZipFile, ctx: FileContext) -
     ]
     if lines:
         walker.part(TextPart("\n".join(lines), ctx.place("defined names")))
+
+
+_NOT_GRID_RELATIONSHIPS = ("xlMacrosheet", "xlIntlMacrosheet", "dialogsheet")
+
+
+def without_macro_sheets(walker: Walker, data: bytes) -> tuple[bytes, list[tuple[str, str]]] | None:
+    """The workbook without its Excel 4 macro and dialog sheets (which calamine refuses,
+    and with them the whole workbook), and those sheets' (name, part); None when it has
+    none. The sheets' cells are read apart by ``read_macro_sheet``."""
+    with ooxml.open_zip(data) as zf:
+        rels = ooxml.relationships(walker, zf, "xl/workbook.xml")
+        macro_ids = {rid for rid, (kind, _) in rels.items() if kind in _NOT_GRID_RELATIONSHIPS}
+        if not macro_ids:
+            return None
+        book = zf.read("xl/workbook.xml").decode("utf-8")
+        removed: list[tuple[str, str]] = []
+
+        def drop(match: re.Match[str]) -> str:
+            rid = re.search(r'\br:id="([^"]+)"', match[0]) or re.search(r'\bid="([^"]+)"', match[0])
+            if rid is None or rid[1] not in macro_ids:
+                return match[0]
+            name = re.search(r'\bname="([^"]*)"', match[0])
+            removed.append((html.unescape(name[1]) if name else rid[1], rels[rid[1]][1]))
+            return ""
+
+        book = re.sub(r"<(?:\w+:)?sheet\b[^>]*/>", drop, book)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as clean:
+            for info in zf.infolist():
+                content = (
+                    book.encode("utf-8") if info.filename == "xl/workbook.xml" else zf.read(info)
+                )
+                clean.writestr(info.filename, content)
+    return out.getvalue(), removed
+
+
+def read_macro_sheet(walker: Walker, data: bytes, ctx: FileContext, name: str, part: str) -> None:
+    """An Excel 4 macro sheet's cells as text: values, formulas and inline strings."""
+    with ooxml.open_zip(data) as zf:
+        root = ooxml.read_xml(walker, zf, part)
+    if root is None:
+        return
+    lines = [e.text for e in root.iter() if ooxml.local(e.tag) in ("v", "f", "t") and e.text]
+    if lines:
+        walker.part(TextPart("\n".join(lines), ctx.place(f"macro sheet {name}")))
