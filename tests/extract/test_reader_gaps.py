@@ -163,3 +163,27 @@ def test_an_excel4_macro_sheet_does_not_fail_the_workbook(tmp_path: Path) -> Non
     assert "sheet 名簿" in origins and "macro sheet Macro1" in origins
     (macro_text,) = [p for p in extraction.parts if p.origin == "macro sheet Macro1"]
     assert isinstance(macro_text, TextPart) and "080-2345-6789" in macro_text.text
+
+
+def test_7z_filters_and_an_unsupported_coder(monkeypatch: pytest.MonkeyPatch) -> None:
+    import py7zr
+    from py7zr.exceptions import UnsupportedCompressionMethodError
+
+    for filters in (
+        [{"id": py7zr.FILTER_ZSTD}],
+        [{"id": py7zr.FILTER_ARM}, {"id": py7zr.FILTER_LZMA2}],
+        [{"id": py7zr.FILTER_X86}, {"id": py7zr.FILTER_LZMA2}],
+    ):
+        buffer = io.BytesIO()
+        with py7zr.SevenZipFile(buffer, "w", filters=filters) as archive:
+            archive.writestr(CSV.encode(), "名簿.csv")
+        extraction = extract_bytes(buffer.getvalue(), "a.7z")
+        assert extraction.problems == [] and isinstance(extraction.parts[0], TablePart), filters
+
+    def refuse(*args: object, **kwargs: object) -> None:  # as py7zr does for BCJ2
+        raise UnsupportedCompressionMethodError(b"\x03\x03\x01\x1b", "BCJ2 filter is not supported")
+
+    monkeypatch.setattr(py7zr.SevenZipFile, "extractall", refuse)
+    extraction = extract_bytes(buffer.getvalue(), "a.7z")
+    assert [p.code for p in extraction.problems] == [ProblemCode.UNSUPPORTED]
+    assert "BCJ2" in extraction.problems[0].detail

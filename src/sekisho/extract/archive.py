@@ -117,6 +117,18 @@ def read_damaged_zip(walker: Walker, data: bytes, ctx: FileContext) -> None:
 
 
 def read_7z(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    from py7zr.exceptions import UnsupportedCompressionMethodError
+
+    try:
+        _read_7z(walker, data, ctx)
+    except UnsupportedCompressionMethodError as exc:
+        # BCJ2 and a few rare coders py7zr does not implement: a valid archive whose
+        # members cannot be inflated here, said as such rather than "damaged".
+        detail = f"7z compression method not supported by the reader: {exc.args[-1]}"
+        walker.problem(ProblemCode.UNSUPPORTED, ctx.origin, str(detail)[:200])
+
+
+def _read_7z(walker: Walker, data: bytes, ctx: FileContext) -> None:
     import py7zr
     from py7zr.io import BytesIOFactory
 
