@@ -12,7 +12,9 @@ import base64
 import binascii
 import gzip
 import io
+import json
 import quopri
+import zipfile
 from collections.abc import Callable
 from datetime import date
 from email.header import Header
@@ -451,7 +453,54 @@ def base64_csv_in_a_folded_header() -> bytes:
     return message(f"X-Data:{folded}{CRLF}Content-Type: text/plain{CRLF}", "こんにちは")
 
 
+def _with_attachment(data: bytes, name: str, ctype: str) -> bytes:
+    headers, body = multipart("mixed", [text_part("添付します。"), file_part(data, name, ctype)])
+    return message(headers, body)
+
+
+def fake_signature_carrying_a_roster() -> bytes:
+    """A detached "signature" whose DER is followed by the roster: a client ignores the
+    tail, ``tail`` and an unzipper do not."""
+    der = bytes.fromhex("301106092a864886f70d010702a00430020500")
+    return _with_attachment(der + roster_csv(), "smime.p7s", "application/pkcs7-signature")
+
+
+def zip_after_a_picture_of_nothing() -> bytes:
+    """A zip of the roster behind a line of text, named .zip: every unzipper opens it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("名簿.csv", roster_csv())
+    return _with_attachment(b"README\r\n" + buffer.getvalue(), "data.zip", "application/zip")
+
+
+def roster_as_json_body() -> bytes:
+    rows = residents()
+    records = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    return message(
+        "Content-Type: text/plain; charset=utf-8\r\n", json.dumps(records, ensure_ascii=False)
+    )
+
+
+def roster_as_markdown_table() -> bytes:
+    rows = residents()
+    lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+    return message("Content-Type: text/plain; charset=utf-8\r\n", CRLF.join(lines))
+
+
+def roster_in_a_pgp_armour_tail() -> bytes:
+    armour = (
+        b"-----BEGIN PGP SIGNATURE-----\r\n\r\niQEz\r\n=abcd\r\n-----END PGP SIGNATURE-----\r\n"
+    )
+    return _with_attachment(armour + roster_csv(), "signature.asc", "application/pgp-signature")
+
+
 SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
+    "fake S/MIME signature with a roster behind it": (fake_signature_carrying_a_roster, "people"),
+    "zip after a line of text": (zip_after_a_picture_of_nothing, "people"),
+    "roster as a JSON body": (roster_as_json_body, "people"),
+    "roster as a Markdown table": (roster_as_markdown_table, "people"),
+    "roster after a PGP signature's armour": (roster_in_a_pgp_armour_tail, "people"),
     "html only in alternative": (html_only_in_alternative, "people"),
     "html with an unclosed head": (html_unclosed_head, "people"),
     "css generated content": (html_css_generated_content, "people"),
