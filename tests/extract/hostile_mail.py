@@ -496,7 +496,10 @@ def roster_in_a_pgp_armour_tail() -> bytes:
 
 
 SHAPES: dict[str, tuple[Callable[[], bytes], str]] = {
-    "fake S/MIME signature with a roster behind it": (fake_signature_carrying_a_roster, "people"),
+    "broken S/MIME signature with a roster behind it": (
+        fake_signature_carrying_a_roster,
+        "unscannable",
+    ),
     "zip after a line of text": (zip_after_a_picture_of_nothing, "people"),
     "roster as a JSON body": (roster_as_json_body, "people"),
     "roster as a Markdown table": (roster_as_markdown_table, "people"),
