@@ -92,3 +92,10 @@ def test_a_markdown_table_is_a_table() -> None:
         ["富田 理絵", "トミダリエ", "1978/12/26"],
     ]
     assert isinstance(rest, TextPart) and "富田" not in rest.text and "以上" in rest.text
+
+
+def test_a_json_key_that_may_be_personal_data_is_no_place_name() -> None:
+    doc = '{"山田太郎": [{"tel": "090-1234-5678"}, {"tel": "080-2345-6789"}]}'
+    table, keys = record_parts(doc, "")
+    assert isinstance(table, TablePart) and table.origin == "JSON $.{…}"
+    assert isinstance(keys, TextPart) and keys.text == "$.山田太郎"  # read, not a place

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from sekisho.detect.entities import EMAIL_ADDRESS
 from sekisho.detect.finding import Explanation, Finding, subject_key
 from sekisho.detect.normalize import fold
 from sekisho.detect.recognizer import Candidate, Recognizer
@@ -138,7 +139,8 @@ _URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'「」]+|www\.[^\s<>\"'「」]+", 
 
 def _outside_url_paths(hits: list[Hit], text: str) -> list[Hit]:
     """Digits in a URL's host or path are a page's address (…/item/1234567 is no bank
-    account); a value of its query (…?tel=09012345678) is still read."""
+    account); a value of its query (…?tel=09012345678) is still read, and so is a mailbox
+    in a path (it names one all the same)."""
     urls = [m.span() for m in _URL.finditer(text)]
     if not urls:
         return hits
@@ -146,12 +148,13 @@ def _outside_url_paths(hits: list[Hit], text: str) -> list[Hit]:
     for hit in hits:
         start = hit.candidate.start
         inside = next(((a, b) for a, b in urls if a <= start < b), None)
-        if inside is None or "?" in text[inside[0] : start] or hit.recognizer.entity in _IN_URLS:
+        if (
+            inside is None
+            or "?" in text[inside[0] : start]
+            or hit.recognizer.entity == EMAIL_ADDRESS
+        ):
             kept.append(hit)
     return kept
-
-
-_IN_URLS = frozenset({"EMAIL_ADDRESS"})  # mailto-like paths name a mailbox all the same
 
 
 def resolve_overlaps(hits: list[Hit]) -> list[Hit]:

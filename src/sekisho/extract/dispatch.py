@@ -166,7 +166,7 @@ def _readers() -> dict[str, Reader]:
         "gzip": archive.read_gzip,
         "csv": delimited.read_delimited,
         "xlsx": spreadsheet.read_workbook,
-        "ods": spreadsheet.read_workbook,
+        "ods": spreadsheet.read_ods,
         "docx": wordprocessing.read_docx,
         "pptx": wordprocessing.read_pptx,
         "odf": odf.read_odf,

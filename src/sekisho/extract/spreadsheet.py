@@ -38,11 +38,6 @@ def _visibility(visible: python_calamine.SheetVisibleEnum) -> str:
 def read_workbook(walker: Walker, data: bytes, ctx: FileContext) -> None:
     package_ok = True
     if data[:2] == b"PK":
-        from sekisho.extract import odf
-
-        if odf.is_encrypted(walker, data):
-            odf.encrypted_problem(walker, ctx)
-            return
         from sekisho.extract import workbook_extras
 
         package_ok = workbook_extras.check_package(walker, data, ctx)
@@ -58,20 +53,33 @@ def read_workbook(walker: Walker, data: bytes, ctx: FileContext) -> None:
 _NOT_GRIDS = (python_calamine.SheetTypeEnum.MacroSheet, python_calamine.SheetTypeEnum.DialogSheet)
 
 
-def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
-    if not _extents_fit(walker, data, ctx):
-        return
-    macro_sheets: list[tuple[str, str]] = []
-    if data[:2] == b"PK":
+def _open_workbook(
+    walker: Walker, data: bytes, ctx: FileContext
+) -> python_calamine.CalamineWorkbook:
+    """calamine's workbook; when calamine refuses a package for its Excel 4 macro or
+    dialog sheets ("Unrecognized sheet type"), the same package without them, their cells
+    read as text. Only then is the package parsed a second time."""
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.CalamineError:
+        if data[:2] != b"PK":
+            raise
         from sekisho.extract import workbook_extras
 
         split = workbook_extras.without_macro_sheets(walker, data)
-        if split is not None:  # calamine refuses the whole workbook for one of them
-            original, (data, macro_sheets) = data, split
-            for name, part in macro_sheets:
-                workbook_extras.read_macro_sheet(walker, original, ctx, name, part)
+        if split is None:
+            raise
+        stripped, macro_sheets = split
+        for name, part in macro_sheets:
+            workbook_extras.read_macro_sheet(walker, data, ctx, name, part)
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(stripped))
+
+
+def read_sheets(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    if not _extents_fit(walker, data, ctx):
+        return
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        workbook = _open_workbook(walker, data, ctx)
     except python_calamine.PasswordError as exc:
         walker.problem(ProblemCode.ENCRYPTED, ctx.origin, str(exc)[:160])
         return
@@ -128,3 +136,14 @@ def _extents_fit(walker: Walker, data: bytes, ctx: FileContext) -> bool:
             )
             return False
     return True
+
+
+def read_ods(walker: Walker, data: bytes, ctx: FileContext) -> None:
+    """An OpenDocument spreadsheet: its manifest asked first whether it is encrypted
+    (calamine would call it damaged), then read like any workbook."""
+    from sekisho.extract import odf
+
+    if odf.is_encrypted(walker, data):
+        odf.encrypted_problem(walker, ctx)
+        return
+    read_workbook(walker, data, ctx)

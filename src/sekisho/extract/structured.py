@@ -233,7 +233,7 @@ def _json_parts(text: str, origin: str) -> list[Part] | None:
         return None
     tables: list[Part] = []
     loose: list[str] = []
-    for path, value in _walk(document, "$"):
+    for path, raw, value in _walk(document, "$", "$"):
         if isinstance(value, list):
             tables.append(
                 TablePart(
@@ -243,8 +243,10 @@ def _json_parts(text: str, origin: str) -> list[Part] | None:
                     style="records",
                 )
             )
+            if raw != path:  # the keys the place leaves out are content, and read as such
+                loose.append(raw)
         else:
-            loose.append(f"{path}: {value}")
+            loose.append(f"{raw}: {value}")
     if not tables:
         return None
     if loose:
@@ -252,22 +254,30 @@ def _json_parts(text: str, origin: str) -> list[Part] | None:
     return tables
 
 
-def _walk(value: Any, path: str) -> Iterator[tuple[str, Any]]:
-    """Arrays of objects whole (they become tables), every other scalar with its path."""
+def _walk(value: Any, path: str, raw: str) -> Iterator[tuple[str, str, Any]]:
+    """Arrays of objects whole (they become tables), every other scalar; each with its
+    path as a place names it (``_key``) and as written."""
     if isinstance(value, list):
-        if value and sum(isinstance(v, dict) for v in value) * 2 > len(value):
-            yield path, [v for v in value if isinstance(v, dict)]
-            for i, v in enumerate(value):
-                if not isinstance(v, dict):
-                    yield from _walk(v, f"{path}[{i}]")
-            return
+        tabled = bool(value) and sum(isinstance(v, dict) for v in value) * 2 > len(value)
+        if tabled:
+            yield path, raw, [v for v in value if isinstance(v, dict)]
         for i, v in enumerate(value):
-            yield from _walk(v, f"{path}[{i}]")
+            if not (tabled and isinstance(v, dict)):
+                yield from _walk(v, f"{path}[{i}]", f"{raw}[{i}]")
     elif isinstance(value, dict):
         for key, v in value.items():
-            yield from _walk(v, f"{path}.{key}")
+            yield from _walk(v, f"{path}.{_key(key)}", f"{raw}.{key}")
     elif value is not None and not isinstance(value, bool):
-        yield path, value
+        yield path, raw, value
+
+
+_SCHEMA_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,40}")
+
+
+def _key(key: str) -> str:
+    """A key as a place names it: a schema's name (residents, data) as it is; any other
+    key ({"山田太郎": {...}}) may itself be personal data, and places are never masked."""
+    return key if _SCHEMA_KEY.fullmatch(key) else "{…}"
 
 
 def _object_rows(items: list[dict[str, Any]]) -> list[list[Cell]]:
