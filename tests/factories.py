@@ -110,6 +110,37 @@ def write_xlsx(
     return path
 
 
+def biff_bytes(rows: Sequence[Sequence[object]], version: int = 4, codepage: int = 932) -> bytes:
+    """An Excel 3.0 or 4.0 worksheet (a bare BIFF3/BIFF4 record stream, no OLE2 container)
+    written record by record: no library writes these any more. Text is LABEL in the
+    code page, numbers NUMBER, dates LABEL as 1948/03/15 (as such old ledgers often hold
+    them)."""
+    import struct
+
+    def record(number: int, body: bytes) -> bytes:
+        return struct.pack("<HH", number, len(body)) + body
+
+    bof = {3: 0x0209, 4: 0x0409}[version]
+    encoding = {932: "cp932", 1252: "cp1252"}[codepage]
+    out = [
+        record(bof, struct.pack("<HHH", 0, 0x0010, 0)),
+        record(0x0042, struct.pack("<H", codepage)),
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None or value == "":
+                continue
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                out.append(record(0x0203, struct.pack("<HHHd", r, c, 0, float(value))))
+                continue
+            if hasattr(value, "year"):
+                value = f"{value.year}/{value.month:02d}/{value.day:02d}"  # type: ignore[attr-defined]
+            text = str(value).encode(encoding)
+            out.append(record(0x0204, struct.pack("<HHHH", r, c, 0, len(text)) + text))
+    out.append(record(0x000A, b""))
+    return b"".join(out)
+
+
 CARE_LEVELS = ("要支援1", "要支援2", "要介護1", "要介護2", "要介護3", "要介護4", "要介護5")
 INCIDENT_HEADER = ("被保険者番号", "氏名", "生年月日", "性別", "住所", "電話番号", "要介護度")
 

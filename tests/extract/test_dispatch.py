@@ -53,3 +53,13 @@ def test_size_limit(tmp_path: Path) -> None:
 def test_unreadable_path_is_a_problem_not_an_exception(tmp_path: Path) -> None:
     extraction = extract_path(tmp_path / "missing.csv")
     assert [p.code for p in extraction.problems] == [ProblemCode.UNREADABLE]
+
+
+def test_every_reader_named_in_the_table_exists() -> None:
+    """Readers are imported when their kind is first met; a misspelt entry would turn a
+    file kind into 'unsupported' only when such a file arrives."""
+    from sekisho.extract.dispatch import _READERS, _reader
+
+    for kind in _READERS:
+        assert callable(_reader(kind)), kind
+    assert _reader("rar") is None

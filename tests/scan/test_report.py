@@ -57,3 +57,23 @@ def test_directory_scan_is_recursive_and_ordered(scanner: Scanner, tmp_path: Pat
     report = scanner.scan_paths([tmp_path])
     assert [Path(f.path).name for f in report.files] == ["a.txt", "z.txt"]
     assert report.status is ExitStatus.FOUND
+
+
+@pytest.mark.parametrize("explain", [False, True])
+def test_json_findings_equal_the_findings_listed_one_by_one(
+    scanner: Scanner, explain: bool
+) -> None:
+    """The JSON report lists column cells without making Finding objects: same entries,
+    same order, as expanding the findings (loose text findings and split addresses too)."""
+    from tests.factories import incident_rows
+
+    rows = incident_rows(40)
+    rows[0] = [*rows[0], "備考"]
+    for i, row in enumerate(rows[1:], start=1):
+        row.append("連絡先 090-1234-5678 田中様" if i % 7 == 0 else "")
+    report = scanner.scan_bytes(csv_bytes(rows), "roster.csv")
+    fast = report.to_dict(explain=explain)["findings"]
+    report.detection._findings = None
+    slow = [f.to_dict(explain=explain) for f in report.detection.findings]
+    assert len(fast) > 40 * 6
+    assert fast == slow

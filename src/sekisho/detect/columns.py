@@ -71,6 +71,44 @@ class ColumnHits:
         entity, canonical = self.recognizer.entity, self.recognizer.canonical
         return [subject_key(entity, canonical(value)) for _, value in self.values()]
 
+    def report_entries(self, *, explain: bool = False) -> Iterator[tuple[tuple, dict]]:
+        """(position, ``Finding.to_dict()``) of each hit, without making the findings.
+
+        A JSON report of a roster lists tens of thousands of cells; it needs neither the
+        subject keys nor the objects, and building them cost more than writing the JSON.
+        """
+        if self.table is None:
+            for finding in self.kept:
+                yield finding.position, finding.to_dict(explain=explain)
+            return
+        part, column, entity, mask = (
+            self.part_index,
+            self.column,
+            self.recognizer.entity,
+            self.recognizer.mask,
+        )
+        score = round(self.score, 2)
+        where = self.table.column_locations(column)
+        if explain:
+            explanation = self.explanation.to_dict()
+            for r, value in self.values():
+                yield (
+                    (part, r, column),
+                    {
+                        "entity": entity,
+                        "location": where(r),
+                        "score": score,
+                        "excerpt": mask(value),
+                        "explanation": explanation,
+                    },
+                )
+            return
+        for r, value in self.values():
+            yield (
+                (part, r, column),
+                {"entity": entity, "location": where(r), "score": score, "excerpt": mask(value)},
+            )
+
     def findings(self) -> Iterator[Finding]:
         if self.table is None:
             yield from self.kept

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from itertools import islice
+from operator import itemgetter
 
 from sekisho.detect.columns import ColumnHits
 from sekisho.detect.finding import Finding
@@ -45,6 +46,21 @@ class Detection:
             expanded.sort(key=lambda f: f.position)
             self._findings = expanded
         return self._findings
+
+    def finding_dicts(self, *, explain: bool = False) -> list[dict]:
+        """Every finding as ``Finding.to_dict`` gives it, in reading order.
+
+        Same output as ``[f.to_dict() for f in self.findings]``, made without expanding
+        columns into ``Finding`` objects (the JSON report of a roster spent most of its time
+        there).
+        """
+        if self._findings is not None:
+            return [f.to_dict(explain=explain) for f in self._findings]
+        entries = [(f.position, f.to_dict(explain=explain)) for f in self.loose]
+        for column in self.columns:
+            entries.extend(column.report_entries(explain=explain))
+        entries.sort(key=itemgetter(0))
+        return [entry for _, entry in entries]
 
     def __bool__(self) -> bool:
         return bool(self.loose) or any(c.rows for c in self.columns)

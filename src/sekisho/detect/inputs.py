@@ -4,7 +4,7 @@ a typed cell reads as text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from typing import Protocol
 
@@ -24,6 +24,8 @@ class TableLike(Protocol):
     def header_row(self) -> int | None: ...
 
     def cell_location(self, row: int, col: int) -> str: ...
+
+    def column_locations(self, col: int) -> Callable[[int], str]: ...
 
 
 def cell_text(cell: object) -> str:

@@ -8,7 +8,7 @@ a person would look ("sheet 名簿!C12", "line 5").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from functools import cache
@@ -83,13 +83,21 @@ class TablePart:
 
     def cell_location(self, row: int, col: int) -> str:
         """The A1 name of ``rows[row][col]``, prefixed by the sheet: ``sheet 名簿!C12``."""
+        return self.column_locations(col)(row)
+
+    def column_locations(self, col: int) -> Callable[[int], str]:
+        """``cell_location(row, col)`` for every row of one column, with the column's part of
+        the name made once (a report names every cell of a roster's columns)."""
         if self.style == "records":
             first = self.header_row + 1 if self.header_row is not None else 0
-            return join_origin(self.origin, f"record {row - first + 1}, field {column_letter(col)}")
-        a1 = f"{column_letter(self.col_offset + col)}{self.row_offset + row + 1}"
-        if not self.origin:
-            return a1
-        return f"{self.origin}!{a1}" if self.style == "sheet" else f"{self.origin}, {a1}"
+            field = column_letter(col)
+            return lambda row: join_origin(self.origin, f"record {row - first + 1}, field {field}")
+        prefix = column_letter(self.col_offset + col)
+        if self.origin:
+            joiner = "!" if self.style == "sheet" else ", "
+            prefix = f"{self.origin}{joiner}{prefix}"
+        offset = self.row_offset + 1
+        return lambda row: f"{prefix}{row + offset}"
 
 
 Part = TextPart | TablePart

@@ -36,6 +36,8 @@ def sniff(data: bytes, name: str = "") -> str:
             return kind
     if data.startswith(_ZIP_MAGIC):
         return _sniff_zip(data)
+    if _biff_stream(data):
+        return "biff"
     if image_format(data) is not None:
         return "image"
     signed = cms_kind(data)
@@ -56,6 +58,22 @@ def sniff(data: bytes, name: str = "") -> str:
     if suffix in _DELIMITED_SUFFIXES or _tab_separated(data):
         return "csv"
     return "text"
+
+
+# BOF record numbers of BIFF2, BIFF3 and BIFF4 (little-endian), and the stream types a
+# BOF may announce: worksheet, chart, macro sheet, workbook globals (BIFF4W).
+_BIFF_BOF = (b"\x09\x00", b"\x09\x02", b"\x09\x04")
+_BIFF_STREAMS = (0x0010, 0x0020, 0x0040, 0x0100)
+
+
+def _biff_stream(data: bytes) -> bool:
+    """An Excel 2–4 file: no OLE2 container, a bare BIFF record stream whose first record
+    is a BOF of 4 to 20 bytes announcing a known stream type."""
+    if len(data) < 8 or data[:2] not in _BIFF_BOF:
+        return False
+    length = int.from_bytes(data[2:4], "little")
+    stream = int.from_bytes(data[6:8], "little")
+    return 4 <= length <= 20 and stream in _BIFF_STREAMS
 
 
 def _tab_separated(data: bytes) -> bool:

@@ -79,7 +79,7 @@ class FileReport:
             "notes": [n.to_dict() for n in self.notes],
             "records": self.records,
             "entities": self.entities,
-            "findings": [f.to_dict(explain=explain) for f in self.findings],
+            "findings": self.detection.finding_dicts(explain=explain),
         }
 
 
