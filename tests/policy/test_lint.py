@@ -57,3 +57,26 @@ def test_policy_check_command(tmp_path: Path) -> None:
     assert "判定 verdict: reject; rules=my-number-outside" in result.output
     assert "My Number may not be sent outside" in result.output
     assert "123456789018" not in result.output
+    assert "✓ my-number-outside" in result.output
+
+
+def test_policy_check_names_the_condition_each_rule_failed_on(tmp_path: Path) -> None:
+    from tests.extract.builders import eml_bytes
+
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "organisation: {internal_domains: [city.example.lg.jp]}\n"
+        "rules:\n"
+        "  - {name: many, when: {recipients: outside, records_min: 50}, action: hold}\n"
+        "  - {name: inside, when: {recipients: internal}, action: deliver}\n"
+        "  - {name: rest, action: delay, minutes: 5}\n",
+        encoding="utf-8",
+    )
+    message = tmp_path / "m.eml"
+    message.write_bytes(eml_bytes("個人番号 123456789018 の件です。", charset="utf-8"))
+    args = ["policy", "check", "--policy", str(policy), "--to", "x@example.com", str(message)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "✗ many: records_min — at least this many people described" in result.output
+    assert "✗ inside: recipients" in result.output
+    assert "✓ rest" in result.output

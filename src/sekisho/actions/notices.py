@@ -43,36 +43,43 @@ def _reasons(verdict: Verdict) -> tuple[str, str]:
     return ja, en
 
 
-def _message(
-    to: str, subject_ja: str, subject_en: str, body_ja: str, body_en: str, ctx: NoticeContext
-) -> bytes:
+def automatic_mail(to: str, subject: str, body: str, sekisho_id: str) -> bytes:
+    """A mail Sekisho writes itself (a notice, a code, a deletion request): marked
+    auto-generated and tied to the message it is about."""
     message = EmailMessage()
     message["From"] = FROM
     message["To"] = to
-    message["Subject"] = f"[Sekisho] {subject_ja} / {subject_en}"
+    message["Subject"] = f"[Sekisho] {subject}"
     message["Date"] = formatdate(localtime=True)
     message["Message-ID"] = make_msgid(domain="sekisho.invalid")
-    message["X-Sekisho-Notice-For"] = ctx.sekisho_id
+    message["X-Sekisho-Notice-For"] = sekisho_id
     message["Auto-Submitted"] = "auto-generated"
-    body = f"{body_ja}\n\n--- English ---\n\n{body_en}\n\n(Sekisho ID: {ctx.sekisho_id})\n"
     message.set_content(body, charset="utf-8")
     return message.as_bytes()
+
+
+def _message(
+    to: str, subject_ja: str, subject_en: str, body_ja: str, body_en: str, ctx: NoticeContext
+) -> bytes:
+    body = f"{body_ja}\n\n--- English ---\n\n{body_en}\n\n(Sekisho ID: {ctx.sekisho_id})\n"
+    return automatic_mail(to, f"{subject_ja} / {subject_en}", body, ctx.sekisho_id)
 
 
 def held(ctx: NoticeContext) -> bytes:
     found_ja, found_en = _findings(ctx.facts)
     why_ja, why_en = _reasons(ctx.verdict)
     role = ctx.verdict.role or "承認者"
-    after_ja = (
-        "承認後は添付ファイルを暗号化して送信し、パスワードは別途あなたにだけお知らせします。"
-        if ctx.verdict.then == "encrypt"
-        else "承認されると送信されます。"
-    )
-    after_en = (
-        "Once approved, its attachments are encrypted and the password is sent to you alone."
-        if ctx.verdict.then == "encrypt"
-        else "Once approved, it is sent."
-    )
+    after_ja, after_en = {
+        "encrypt": (
+            "承認後は添付ファイルを暗号化して送信し、パスワードは別途あなたにだけお知らせします。",
+            "Once approved, its attachments are encrypted and the password is sent to you alone.",
+        ),
+        "link": (
+            "承認後は添付ファイルを宛先ごとのダウンロードリンクにして送信します（取り消し可能）。",
+            "Once approved, its attachments leave as a download link per recipient "
+            "(which can be revoked).",
+        ),
+    }.get(ctx.verdict.then or "", ("承認されると送信されます。", "Once approved, it is sent."))
     return _message(
         ctx.facts.sender,
         "送信を保留しました",
@@ -143,4 +150,17 @@ def rejected_by_approver(ctx: NoticeContext, approver: str, comment: str) -> byt
         f"件名「{ctx.subject}」のメールは{approver}により却下され、送信されませんでした。\n\nコメント:\n  {comment}",
         f'Your message "{ctx.subject}" was rejected by {approver} and was not sent.\n\nComment:\n  {comment}',
         ctx,
+    )
+
+
+def link_code(to: str, code: str, sekisho_id: str) -> bytes:
+    """The one-time code that proves a link's recipient reads the mailbox it was sent to."""
+    return automatic_mail(
+        to,
+        f"確認コード {code} / Your code {code}",
+        f"ダウンロードページで次の確認コードを入力してください（10分間有効）: {code}\n"
+        "心当たりがない場合は、このメールを無視してください。\n\n"
+        f"Enter this code on the download page (valid for 10 minutes): {code}\n"
+        "If you did not ask for it, ignore this mail.\n",
+        sekisho_id,
     )

@@ -72,14 +72,14 @@ def encrypt_attachments(
                 name = f"{number}-{name}"
             names.append(name)
             archive.writestr(name, part.get_payload(decode=True) or b"")
-    _remove_attachments(message)
+    remove_attachments(message)
     message.add_attachment(
         buffer.getvalue(), maintype="application", subtype="zip", filename=archive_name
     )
     return message.as_bytes(), names
 
 
-def _remove_attachments(message: EmailMessage) -> None:
+def remove_attachments(message: EmailMessage) -> None:
     if not message.is_multipart():
         return
     kept = []
@@ -87,6 +87,6 @@ def _remove_attachments(message: EmailMessage) -> None:
         if part.is_attachment():
             continue
         if part.is_multipart():
-            _remove_attachments(part)  # type: ignore[arg-type]
+            remove_attachments(part)  # type: ignore[arg-type]
         kept.append(part)
     message.set_payload(kept)

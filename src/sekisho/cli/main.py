@@ -39,6 +39,16 @@ SPOOL_OPTION = click.option(
 )
 
 
+BLOBS_OPTION = click.option(
+    "--blobs",
+    "blob_dir",
+    default="var/blobs",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="Sealed files of download links (shared by the gateway and the public listener).",
+)
+
+
 def policy_option(help_text: str):  # type: ignore[no-untyped-def]
     """``--policy FILE``, with what the command uses it for."""
     return click.option(
@@ -56,7 +66,10 @@ class LazyGroup(click.Group):
     ``sekisho policy`` on every start cost it ~30 ms (``bench/speed.py``).
     """
 
-    lazy: ClassVar[dict[str, str]] = {"policy": "sekisho.cli.policy_commands:policy_group"}
+    lazy: ClassVar[dict[str, str]] = {
+        "policy": "sekisho.cli.policy_commands:policy_group",
+        "message": "sekisho.cli.message_commands:message_group",
+    }
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -184,6 +197,12 @@ def _scan_with_progress(
     "--secret", envvar="SEKISHO_SECRET", default=None, help="The web UI's secret (signs the links)."
 )
 @click.option(
+    "--public-url",
+    default=None,
+    help="Base URL of the public listener: with --secret, action link sends download links.",
+)
+@BLOBS_OPTION
+@click.option(
     "--metrics-port",
     type=int,
     default=None,
@@ -201,6 +220,8 @@ def gateway(
     relay_timeout: float,
     web_url: str | None,
     secret: str | None,
+    public_url: str | None,
+    blob_dir: Path,
     metrics_port: int | None,
     verbose: bool,
 ) -> None:
@@ -234,6 +255,8 @@ def gateway(
         relay_timeout=relay_timeout,
         web_url=web_url,
         secret=secret,
+        public_url=public_url,
+        blob_dir=blob_dir,
     )
     click.echo(
         f"sekisho gateway: listening on {config.listen_host}:{config.listen_port}, delivering to {config.upstream}",
@@ -276,10 +299,23 @@ def audit_verify(database_url: str) -> None:
     default=None,
     help="Key for session cookies (default: random; sessions end at restart).",
 )
+@click.option(
+    "--public-listen",
+    default=None,
+    help="HOST:PORT of the public listener (download links, deletion confirmations).",
+)
+@BLOBS_OPTION
 def web(
-    listen: str, database_url: str, spool_dir: Path, policy_path: Path | None, secret: str | None
+    listen: str,
+    database_url: str,
+    spool_dir: Path,
+    policy_path: Path | None,
+    secret: str | None,
+    public_listen: str | None,
+    blob_dir: Path,
 ) -> None:
-    """Run the web UI: approval queue, senders' mail, audit log."""
+    """Run the web UI: approval queue, senders' mail, audit log; with --public-listen, the
+    recipients' download pages on a second port meant to face outside."""
     import secrets as _secrets
 
     import uvicorn
@@ -296,7 +332,36 @@ def web(
     )
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
-    uvicorn.run(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+    if public_listen is None:
+        uvicorn.run(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+        return
+    if not secret:
+        raise click.UsageError("--public-listen needs --secret (the gateway's, for the links)")
+    import asyncio
+
+    from sekisho.store.links import LinkStore
+    from sekisho.store.sealed import BlobStore
+    from sekisho.web.public import create_public_app
+
+    database = Database(database_url)
+    public = create_public_app(LinkStore(database, BlobStore(blob_dir), secret), secret)
+    public_host, _, public_port = public_listen.rpartition(":")
+    click.echo(f"sekisho web: public links http://{public_host}:{public_port}/d/…", err=True)
+    servers = [
+        uvicorn.Server(
+            uvicorn.Config(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+        ),
+        uvicorn.Server(
+            uvicorn.Config(
+                public, host=public_host or "127.0.0.1", port=int(public_port), log_level="warning"
+            )
+        ),
+    ]
+
+    async def both() -> None:
+        await asyncio.gather(*(server.serve() for server in servers))
+
+    asyncio.run(both())
 
 
 @cli.group()
@@ -349,13 +414,25 @@ def user_add(
     "--http", default="127.0.0.1:8025", show_default=True, help="Where the web UI listens."
 )
 @click.option(
+    "--public",
+    "public_listen",
+    default="127.0.0.1:8026",
+    show_default=True,
+    help="Where the public listener (recipients' download links) listens.",
+)
+@click.option(
     "--upstream",
     default=None,
     help="HOST:PORT of the MTA's re-injection port (default: a Maildir under --home).",
 )
 @policy_option("Policy file (default: the embedded default; an admin can upload newer ones).")
 def run_all(
-    home: Path, smtp: str, http: str, upstream: str | None, policy_path: Path | None
+    home: Path,
+    smtp: str,
+    http: str,
+    public_listen: str,
+    upstream: str | None,
+    policy_path: Path | None,
 ) -> None:
     """The gateway and the web UI together on embedded defaults (what ``make run`` starts)."""
     import asyncio
@@ -395,13 +472,29 @@ def run_all(
         scheduler_interval=2.0,
         web_url=f"http://{http_host or '127.0.0.1'}:{http_port}",
         secret=secret_file.read_text().strip(),
+        public_url=f"http://{public_listen}",
+        blob_dir=home / "blobs",
     )
     app = create_app(database, Spool(home / "spool"), secret_file.read_text().strip(), policy)
     web_server = uvicorn.Server(
         uvicorn.Config(app, host=http_host or "127.0.0.1", port=int(http_port), log_level="warning")
     )
     click.echo(f"Gateway  SMTP  {config.listen_host}:{config.listen_port} → {config.upstream}")
+    from sekisho.store.links import LinkStore
+    from sekisho.store.sealed import BlobStore
+    from sekisho.web.public import create_public_app
+
+    public_host, _, public_port = public_listen.rpartition(":")
+    public_app = create_public_app(
+        LinkStore(database, BlobStore(home / "blobs"), config.secret or ""), config.secret or ""
+    )
+    public_server = uvicorn.Server(
+        uvicorn.Config(
+            public_app, host=public_host or "127.0.0.1", port=int(public_port), log_level="warning"
+        )
+    )
     click.echo(f"Web UI   http://{http_host or '127.0.0.1'}:{http_port}/")
+    click.echo(f"Links    http://{public_listen}/d/…  (the public listener)")
     click.echo("Try: .venv/bin/sekisho demo send")
 
     async def both() -> None:
@@ -409,6 +502,7 @@ def run_all(
         tasks = [
             asyncio.create_task(serve(config, policy)),
             asyncio.create_task(web_server.serve()),
+            asyncio.create_task(public_server.serve()),
         ]
         _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from sekisho.extract.mail import read_head
-from sekisho.policy import PolicyError, evaluate, facts_from_report, lint, load_policy
+from sekisho.policy import PolicyError, evaluate, facts_from_report, lint, load_policy, trace
+from sekisho.policy.conditions import CONDITIONS
 from sekisho.scan import Scanner
 
 
@@ -86,6 +87,13 @@ def check_command(
     for reason in verdict.reasons:
         out.print(f"  - [{escape(reason.rule)}] {escape(reason.ja)}")
         out.print(f"    {escape(reason.en)}")
+    out.print("  ルールの評価 rules tried:")
+    for name, failed in trace(policy, facts):
+        if failed is None:
+            out.print(f"    ✓ {escape(name)}")
+        else:
+            doc = CONDITIONS[failed].doc
+            out.print(f"    ✗ {escape(name)}: {escape(failed)} — {escape(doc)}")
     classes = ", ".join(f"{r} ({policy.recipient_class(r)})" for r in rcpts)
     out.print(f"  宛先 recipients: {escape(classes)}")
     out.print(

@@ -15,13 +15,13 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.exc import IntegrityError
 
-from sekisho.actions import headers, notices, rewrite
+from sekisho.actions import headers, link_mail, notices, rewrite
 from sekisho.actions.links import LinkSigner
 from sekisho.addresses import canonical
 from sekisho.detect.redact import redact
@@ -36,6 +36,7 @@ from sekisho.policy import Attachment, Policy, evaluate, facts_from_report
 from sekisho.scan import FileReport, Scanner
 from sekisho.store import Action, Database, MessageRecord, Notice, Spool, utcnow
 from sekisho.store.database import recipient_domains
+from sekisho.store.links import LinkStore, NewFile
 
 log = logging.getLogger("sekisho.gateway")
 
@@ -60,6 +61,9 @@ class Pipeline:
     upstream: Upstream
     notices_to: Upstream | None = None  # defaults to the upstream
     links: LinkSigner | None = None  # signed links to the web UI in notices
+    link_store: LinkStore | None = None  # action link: sealed files and recipients' links
+    public_url: str | None = None  # where recipients open their links
+    link_secret: str | None = None  # signs deletion confirmations (reminders)
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
     audit: BatchedAudit = field(init=False)
     policy_version: int | None = None  # the uploaded policy in force (None: the start-up one)
@@ -128,25 +132,60 @@ class Pipeline:
         # too); relayed mail needs neither, so the hot path skips the detector pass.
         subject = "" if action is Action.DELIVER else redact(self.scanner.detector, head.subject)
         context = notices.NoticeContext(sekisho_id, subject, facts, verdict, cancel_url)
-        if action in (Action.DELIVER, Action.ENCRYPT):
-            if action is Action.DELIVER:
-                await self.upstream.send(stamped)
-            else:
-                await self.send_encrypted(stamped, context)
-                await self.run_io(self.database.notice_ready, sekisho_id)
-                await self.send_notices(sekisho_id)
-            done = "relayed" if action is Action.DELIVER else "encrypted"
-            detail = {
-                "sender": stamped.mail_from,
-                "domains": recipient_domains(list(stamped.recipients)),
-                "verdict": verdict.header,
-                "records": facts.records,
-                "entities": facts.entities,
-            }
-            self.audit.record("gateway", f"message.{done}", sekisho_id, detail)
-            return Outcome(f"250 2.0.0 Ok: {done} as {sekisho_id}", action, sekisho_id)
+        if action is Action.LINK and self.link_store is None:
+            # No public listener configured: the files cannot be served. Held for an
+            # approver instead of sent as something else (fail closed).
+            log.warning("%s: verdict link but no public URL configured; held", sekisho_id)
+            verdict = replace(verdict, action="hold", then="link")
+            action = Action.HOLD
+            context = replace(context, verdict=verdict)
+        handler = {
+            Action.DELIVER: self._deliver,
+            Action.ENCRYPT: self._encrypt,
+            Action.LINK: self._link,
+        }.get(action, self._hold)
+        return await handler(stamped, facts, verdict, context)
+
+    async def _deliver(
+        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
+    ) -> Outcome:  # type: ignore[no-untyped-def]
+        await self.upstream.send(stamped)
+        return self._relayed(stamped, facts, verdict, "relayed")
+
+    async def _encrypt(
+        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
+    ) -> Outcome:  # type: ignore[no-untyped-def]
+        await self.send_encrypted(stamped, context)
+        await self.run_io(self.database.notice_ready, stamped.sekisho_id)
+        await self.send_notices(stamped.sekisho_id)
+        return self._relayed(stamped, facts, verdict, "encrypted")
+
+    async def _link(
+        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
+    ) -> Outcome:  # type: ignore[no-untyped-def]
+        await self.send_as_links(stamped, context.subject)
+        return self._relayed(stamped, facts, verdict, "linked")
+
+    def _relayed(self, stamped: Submission, facts, verdict, done: str) -> Outcome:  # type: ignore[no-untyped-def]
+        sekisho_id = stamped.sekisho_id
+        detail = {
+            "sender": stamped.mail_from,
+            "domains": recipient_domains(list(stamped.recipients)),
+            "verdict": verdict.header,
+            "records": facts.records,
+            "entities": facts.entities,
+        }
+        self.audit.record("gateway", f"message.{done}", sekisho_id, detail)
+        return Outcome(f"250 2.0.0 Ok: {done} as {sekisho_id}", verdict.action, sekisho_id)
+
+    async def _hold(
+        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
+    ) -> Outcome:  # type: ignore[no-untyped-def]
+        """Hold, delay or reject: spooled and stored before the 250."""
+        sekisho_id = stamped.sekisho_id
+        action = Action(verdict.action)
         record = stored_record(
-            stamped, facts, verdict, subject, self.policy, self.scanner.detector, utcnow()
+            stamped, facts, verdict, context.subject, self.policy, self.scanner.detector, utcnow()
         )
         tell = {Action.HOLD: notices.held, Action.DELAY: notices.delayed}.get(
             action, notices.rejected
@@ -159,6 +198,52 @@ class Pipeline:
         # Told now if the notice port takes it; else the scheduler's outbox retries it.
         await self.send_notices(sekisho_id)
         return Outcome(f"250 2.0.0 Ok: {record.state} as {sekisho_id}", action, sekisho_id)
+
+    async def send_as_links(self, submission: Submission, subject: str) -> None:
+        """Take the attachments out, seal them, and relay to each recipient a copy naming
+        only that recipient's link. A copy is marked sent once the next hop took it: a
+        relay retried after a failure sends only the copies that did not leave (with new
+        tokens: the unsent ones were never seen)."""
+        assert self.link_store is not None and self.public_url is not None
+        sekisho_id = submission.sekisho_id
+        stripped, taken = await self.run_io(link_mail.take_attachments, submission.data)
+        if not taken:
+            await self.upstream.send(submission)
+            return
+        now = utcnow()
+        new = [
+            NewFile(f.name, redact(self.scanner.detector, f.name), f.content_type, f.data)
+            for f in taken
+        ]
+        stored = await self.run_io(self.link_store.store_files, sekisho_id, new, now)
+        listed = [(f.name, len(f.data)) for f in taken]
+        del taken, new
+        policy = self.policy
+        for address in submission.recipients:
+            token = await self.run_io(
+                self.link_store.issue,
+                sekisho_id,
+                submission.mail_from,
+                address,
+                now=now,
+                days=policy.link_days,
+                max_downloads=policy.link_max_downloads,
+                code_required=policy.link_code_required(address),
+            )
+            if token is None:
+                continue  # this recipient's copy already left
+            url = f"{self.public_url.rstrip('/')}/d/{token}"
+            expires = now + timedelta(days=policy.link_days)
+            text = link_mail.link_text(url, listed, expires, policy.link_max_downloads)
+            copy = link_mail.copy_for(stripped, text)
+            await self.upstream.send(replace(submission, recipients=(address,), data=copy))
+            await self.run_io(self.link_store.mark_sent, sekisho_id, address, utcnow())
+        log.info(
+            "%s sent as links: %d files to %d recipients",
+            sekisho_id,
+            len(stored),
+            len(submission.recipients),
+        )
 
     async def send_encrypted(self, submission: Submission, context: notices.NoticeContext) -> None:
         """Relay with the attachments in one AES zip, its password told to the sender
@@ -236,6 +321,14 @@ class Pipeline:
                     headers.prepend(data, "X-Sekisho-Decision", decision)
                 )
                 await self.send_encrypted(submission, context_of(record))
+            elif record.action == Action.HOLD and record.then == Action.LINK:
+                if self.link_store is None:
+                    raise RuntimeError("then: link, but no public URL is configured for links")
+                decision = f"approved by {record.decided_by or 'approver'}; sent as links"
+                submission = submission.with_data(
+                    headers.prepend(data, "X-Sekisho-Decision", decision)
+                )
+                await self.send_as_links(submission, record.subject_masked)
             else:
                 await self.upstream.send(submission)
         except asyncio.CancelledError:

@@ -27,6 +27,7 @@ class Pass:
     rejections_told: int = 0
     notices_sent: int = 0
     spool_removed: int = 0
+    deletion_reminders: int = 0
 
 
 async def run_once(pipeline: Pipeline) -> Pass:
@@ -40,6 +41,17 @@ async def run_once(pipeline: Pipeline) -> Pass:
     for record in await pipeline.run_io(pipeline.database.rejections_to_tell):
         await pipeline.tell_rejection(record)
         done.rejections_told += 1
+    if pipeline.link_store is not None and pipeline.public_url and pipeline.link_secret:
+        from sekisho.actions.deletion import remind
+
+        done.deletion_reminders = await pipeline.run_io(
+            remind,
+            pipeline.database,
+            pipeline.link_store,
+            pipeline.link_secret,
+            pipeline.public_url,
+            pipeline.policy.deletion_reminder_hours,
+        )
     done.notices_sent = await pipeline.send_notices()
     done.spool_removed = await pipeline.remove_finished(now)
     return done

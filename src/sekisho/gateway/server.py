@@ -21,6 +21,8 @@ from sekisho.gateway.upstream import upstream_from
 from sekisho.policy import Policy
 from sekisho.scan import Scanner
 from sekisho.store import Database, Spool
+from sekisho.store.links import LinkStore
+from sekisho.store.sealed import BlobStore
 
 log = logging.getLogger("sekisho.gateway")
 
@@ -38,13 +40,24 @@ class GatewayConfig:
     shutdown_grace: float = 5.0  # on SIGTERM, seconds messages in progress may finish
     web_url: str | None = None  # with secret: cancel links in delay notices
     secret: str | None = None
+    public_url: str | None = None  # with secret: the download links of action ``link``
+    blob_dir: Path = Path("blobs")  # sealed files of links
 
 
 def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
+    database = Database(config.database_url)
+    link_store = (
+        LinkStore(database, BlobStore(config.blob_dir), config.secret)
+        if config.public_url and config.secret
+        else None
+    )
     return Pipeline(
         scanner=Scanner(),
         policy=policy,
-        database=Database(config.database_url),
+        database=database,
+        link_store=link_store,
+        public_url=config.public_url,
+        link_secret=config.secret,
         spool=Spool(config.spool_dir),
         upstream=upstream_from(config.upstream, config.relay_timeout),
         links=LinkSigner(config.secret, config.web_url)

@@ -1,8 +1,8 @@
 """Report + message facts → verdict with reasons. Knows nothing of how actions are carried
 out. Public surface: ``Policy``, ``load_policy``, ``default_policy``, ``parse_policy``,
-``lint``, ``evaluate``, ``Verdict``, ``MessageFacts``, ``Attachment``."""
+``lint``, ``evaluate``, ``trace``, ``Verdict``, ``MessageFacts``, ``Attachment``."""
 
-from sekisho.policy.engine import Reason, Verdict, evaluate
+from sekisho.policy.engine import Reason, Verdict, evaluate, trace
 from sekisho.policy.facts import Attachment, MessageFacts, facts_from_report
 from sekisho.policy.loader import (
     LintError,
@@ -30,4 +30,5 @@ __all__ = [
     "lint",
     "load_policy",
     "parse_policy",
+    "trace",
 ]

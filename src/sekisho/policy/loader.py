@@ -14,7 +14,15 @@ import yaml
 
 from sekisho.detect.entities import ALL_ENTITIES
 from sekisho.errors import SekishoError
-from sekisho.policy.model import ACTIONS, RECIPIENT_CLASSES, Conditions, Partner, Policy, Rule
+from sekisho.policy.conditions import CONDITIONS
+from sekisho.policy.model import (
+    ACTIONS,
+    RECIPIENT_CLASSES,
+    THEN_ACTIONS,
+    Partner,
+    Policy,
+    Rule,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,32 +42,6 @@ class PolicyError(SekishoError):
         self.errors = errors
 
 
-_CONDITION_KEYS = {
-    "sender": "senders",
-    "sender_group": "sender_group",
-    "recipients": "recipients",
-    "external_recipients_min": "external_recipients_min",
-    "entities": "entities",
-    "entity_count_min": "entity_count_min",
-    "records_min": "records_min",
-    "sensitive": "sensitive",
-    "unscannable": "unscannable",
-    "attachment_kinds": "attachment_kinds",
-    "suspicious_names": "suspicious_names",
-    "has_attachments": "has_attachments",
-    "images": "images",
-    "size_min_bytes": "size_min_bytes",
-    "beyond_partner_allowance": "beyond_partner_allowance",
-}
-_INT_KEYS = {"external_recipients_min", "entity_count_min", "records_min", "size_min_bytes"}
-_BOOL_KEYS = {
-    "sensitive",
-    "unscannable",
-    "suspicious_names",
-    "has_attachments",
-    "images",
-    "beyond_partner_allowance",
-}
 _KINDS = {
     "image",
     "executable",
@@ -159,6 +141,9 @@ def parse_policy(text: str) -> Policy:
         "two_person_approval",
         "recipient_delimiter",
         "quarantine_retention_days",
+        "link_days",
+        "link_max_downloads",
+        "deletion_reminder_hours",
     }
     for key in top:
         if key not in known:
@@ -194,6 +179,9 @@ def parse_policy(text: str) -> Policy:
                         max_records=(reader.integer(fields["max_records"], "max_records") or 0)
                         if "max_records" in fields
                         else 0,
+                        link_code=reader.boolean(fields["link_code"], "link_code") is not False
+                        if "link_code" in fields
+                        else True,
                     )
                 )
     groups = (
@@ -255,6 +243,9 @@ def parse_policy(text: str) -> Policy:
         if "quarantine_retention_days" in top
         else 7
     )
+    link_days = _positive(reader, top, "link_days", 7)
+    link_downloads = _positive(reader, top, "link_max_downloads", 3)
+    reminder_hours = _positive(reader, top, "deletion_reminder_hours", 4)
     if reader.errors:
         raise PolicyError(reader.errors)
     return Policy(
@@ -269,7 +260,19 @@ def parse_policy(text: str) -> Policy:
         two_person_sensitive=two_sensitive,
         recipient_delimiter=delimiter,
         quarantine_retention_days=7 if retention is None else retention,
+        link_days=link_days,
+        link_max_downloads=link_downloads,
+        deletion_reminder_hours=reminder_hours,
     )
+
+
+def _positive(reader: _Reader, top: dict[str, yaml.Node], key: str, default: int) -> int:
+    if key not in top:
+        return default
+    value = reader.integer(top[key], key)
+    if value is not None and value < 1:
+        reader.error(top[key], f"{key} must be at least 1")
+    return value if value is not None and value >= 1 else default
 
 
 def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Rule | None:
@@ -290,37 +293,11 @@ def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Ru
     conditions: dict[str, object] = {}
     when = reader.mapping(fields["when"], "when") if "when" in fields else {}
     for key, value in when.items():
-        if key not in _CONDITION_KEYS:
+        condition = CONDITIONS.get(key)
+        if condition is None:
             reader.error(value, f"rule {name!r}: unknown condition {key!r}")
             continue
-        target = _CONDITION_KEYS[key]
-        if key in _INT_KEYS:
-            conditions[target] = reader.integer(value, key)
-        elif key in _BOOL_KEYS:
-            conditions[target] = reader.boolean(value, key)
-        elif key == "entities":
-            conditions[target] = reader.entities(value, key)
-        elif key == "attachment_kinds":
-            kinds = reader.strings(value, key)
-            for kind in kinds:
-                if kind not in _KINDS:
-                    reader.error(value, f"rule {name!r}: unknown attachment kind {kind!r}")
-            conditions[target] = frozenset(kinds)
-        elif key == "sender":
-            conditions[target] = reader.strings(value, key)
-        elif key == "recipients":
-            cls = reader.scalar(value, key)
-            if cls not in RECIPIENT_CLASSES:
-                reader.error(
-                    value,
-                    f"rule {name!r}: recipients must be one of {', '.join(sorted(RECIPIENT_CLASSES))}",
-                )
-            conditions[target] = cls
-        elif key == "sender_group":
-            group = reader.scalar(value, key)
-            if group not in groups:
-                reader.error(value, f"rule {name!r}: no sender group {group!r}")
-            conditions[target] = group
+        conditions[key] = _condition_value(reader, condition.kind, key, value, name, groups)
     minutes = (reader.integer(fields["minutes"], "minutes") or 0) if "minutes" in fields else 0
     if action == "delay" and minutes <= 0:
         reader.error(node, f"rule {name!r}: delay needs minutes > 0")
@@ -328,12 +305,13 @@ def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Ru
     if action == "hold" and role is not None and approvers and role not in approvers:
         reader.error(fields["role"], f"rule {name!r}: no approver role {role!r}")
     then = reader.scalar(fields["then"], "then") if "then" in fields else None
-    if then is not None and then not in ("deliver", "encrypt"):
-        reader.error(fields["then"], f"rule {name!r}: then must be deliver or encrypt")
+    if then is not None and then not in THEN_ACTIONS:
+        choices = ", ".join(sorted(THEN_ACTIONS))
+        reader.error(fields["then"], f"rule {name!r}: then must be one of {choices}")
     reason = reader.mapping(fields["reason"], "reason") if "reason" in fields else {}
     return Rule(
         name=name,
-        when=Conditions(**conditions),  # type: ignore[arg-type]
+        when=conditions,
         action=action,
         minutes=minutes,
         role=role,
@@ -342,6 +320,38 @@ def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Ru
         reason_en=reader.scalar(reason["en"], "reason.en") if "en" in reason else "",
         line=node.start_mark.line + 1,
     )
+
+
+def _condition_value(
+    reader: _Reader, kind: str, key: str, value: yaml.Node, rule: str, groups: dict
+) -> object:
+    """A condition's value read by its kind (``Condition.kind``), errors at its line."""
+    if kind == "int":
+        return reader.integer(value, key)
+    if kind == "bool":
+        return reader.boolean(value, key)
+    if kind == "entities":
+        return reader.entities(value, key)
+    if kind == "strings":
+        return reader.strings(value, key)
+    if kind == "kinds":
+        kinds = reader.strings(value, key)
+        for item in kinds:
+            if item not in _KINDS:
+                reader.error(value, f"rule {rule!r}: unknown attachment kind {item!r}")
+        return frozenset(kinds)
+    if kind == "class":
+        cls = reader.scalar(value, key)
+        if cls not in RECIPIENT_CLASSES:
+            known = ", ".join(sorted(RECIPIENT_CLASSES))
+            reader.error(value, f"rule {rule!r}: {key} must be one of {known}")
+        return cls
+    if kind == "group":
+        group = reader.scalar(value, key)
+        if group not in groups:
+            reader.error(value, f"rule {rule!r}: no sender group {group!r}")
+        return group
+    raise AssertionError(f"condition {key!r} has an unknown kind {kind!r}")
 
 
 def load_policy(path: Path | None) -> Policy:

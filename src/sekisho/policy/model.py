@@ -4,12 +4,15 @@ the ordered rules. Loaded from YAML by ``loader``; evaluated by ``engine``."""
 from __future__ import annotations
 
 import fnmatch
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sekisho.addresses import DEFAULT_DELIMITERS, canonical, domain
 from sekisho.detect.entities import SENSITIVE
 
-TERMINAL_ACTIONS = frozenset({"deliver", "delay", "hold", "encrypt", "reject"})
+TERMINAL_ACTIONS = frozenset({"deliver", "delay", "hold", "encrypt", "link", "reject"})
+# What a hold becomes once approved.
+THEN_ACTIONS = frozenset({"deliver", "encrypt", "link"})
 MODIFIER_ACTIONS = frozenset({"bcc", "tag"})
 ACTIONS = TERMINAL_ACTIONS | MODIFIER_ACTIONS
 RECIPIENT_CLASSES = frozenset({"internal", "partner", "external", "outside", "any"})
@@ -36,33 +39,13 @@ class Partner:
     domains: tuple[str, ...]
     may_receive: frozenset[str] = frozenset()
     max_records: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Conditions:
-    """What a rule matches on; every given condition must hold."""
-
-    senders: tuple[str, ...] = ()
-    sender_group: str | None = None
-    recipients: str | None = None
-    external_recipients_min: int | None = None
-    entities: frozenset[str] = frozenset()
-    entity_count_min: int | None = None
-    records_min: int | None = None
-    sensitive: bool | None = None
-    unscannable: bool | None = None
-    attachment_kinds: frozenset[str] = frozenset()
-    suspicious_names: bool | None = None
-    has_attachments: bool | None = None
-    images: bool | None = None
-    size_min_bytes: int | None = None
-    beyond_partner_allowance: bool | None = None
+    link_code: bool = True  # links to this partner ask for a code mailed to the recipient
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
     name: str
-    when: Conditions
+    when: Mapping[str, object]  # condition key (``policy.conditions.CONDITIONS``) -> value
     action: str
     minutes: int = 0
     role: str | None = None
@@ -90,6 +73,15 @@ class Policy:
     # Days the quarantined original of a finished message (delivered, expired,
     # cancelled, rejected and told) is kept before it is removed.
     quarantine_retention_days: int = 7
+    # Links (action ``link``): days a link works, downloads per recipient.
+    link_days: int = 7
+    link_max_downloads: int = 3
+    # Deletion requests (``sekisho message ask-delete``): one reminder after this.
+    deletion_reminder_hours: int = 4
+
+    def link_code_required(self, address: str) -> bool:
+        partner = self.partner_for(address)
+        return partner.link_code if partner is not None else True
 
     def approvals_required(self, records: int, entities: dict[str, int]) -> int:
         sensitive = not SENSITIVE.isdisjoint(entities)

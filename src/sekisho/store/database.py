@@ -470,6 +470,12 @@ class Database:
         session.flush()
         return True
 
+    def queue_notice(self, notice: Notice) -> bool:
+        """Queue a notice on its own (the web's: a link's code); False when one of its kind
+        for its message is already queued."""
+        with self.session() as session:
+            return self._enqueue(session, notice)
+
     def put_secret(self, notice: Notice) -> None:
         """Store the secret notice of a message that has not left yet, replacing one
         stored before for the same message that is neither ready nor sent (its zip was

@@ -123,3 +123,72 @@ class PolicyVersion(Base):
     text: Mapped[str] = mapped_column(Text)
     uploaded_by: Mapped[str] = mapped_column(String(256))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LinkFile(Base):
+    """An attachment taken out of a message sent as links, sealed in the blob store
+    (``store.sealed``). The key is here, the sealed bytes in the blob directory. The name
+    a recipient downloads is sealed too (a file name may name a resident); staff pages
+    show ``name_masked``."""
+
+    __tablename__ = "link_files"
+    __table_args__ = (UniqueConstraint("sekisho_id", "number", name="uq_link_file"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sekisho_id: Mapped[str] = mapped_column(String(64), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name_sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    name_masked: Mapped[str] = mapped_column(String(512))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    blob: Mapped[str] = mapped_column(String(128))
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class LinkRecipient(Base):
+    """One recipient's link to one message's files. Only a hash of the token is stored: a
+    copy of the database gives nobody a working link."""
+
+    __tablename__ = "link_recipients"
+    __table_args__ = (UniqueConstraint("sekisho_id", "address", name="uq_link_recipient"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sekisho_id: Mapped[str] = mapped_column(String(64), index=True)
+    address: Mapped[str] = mapped_column(String(512))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    sender: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    max_downloads: Mapped[int] = mapped_column(Integer)
+    downloads: Mapped[int] = mapped_column(Integer, default=0)
+    code_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    code_expires_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    code_tries: Mapped[int] = mapped_column(Integer, default=0)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    first_download_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_download_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    deletion_requested_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    deletion_reminded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    deletion_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    deletion_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class LinkEvent(Base):
+    """A view, a code asked for or tried, a download: who, when, from where."""
+
+    __tablename__ = "link_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recipient_id: Mapped[int] = mapped_column(Integer, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(32))
+    file_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    bytes: Mapped[int] = mapped_column(Integer, default=0)
+    client: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(256), default="")

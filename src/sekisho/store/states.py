@@ -30,11 +30,13 @@ class State(StrEnum):
 
 
 class Action(StrEnum):
-    """What policy said at receipt (``Verdict.action``); ``DELIVER`` and ``ENCRYPT`` never
-    reach the store's message table, the others are stored as ``STORED_AS``."""
+    """What policy said at receipt (``Verdict.action``); ``DELIVER``, ``ENCRYPT`` and
+    ``LINK`` never reach the store's message table (links have tables of their own), the
+    others are stored as ``STORED_AS``."""
 
     DELIVER = "deliver"
     ENCRYPT = "encrypt"
+    LINK = "link"
     HOLD = "hold"
     DELAY = "delay"
     REJECT = "reject"

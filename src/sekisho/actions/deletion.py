@@ -1,0 +1,109 @@
+"""Asking recipients to delete a message that left, and recording their confirmation.
+
+The PPC's guidance (通則編 Q&A 6-1) does not count a mis-sent mail as a leak when the
+recipient deleted it without viewing it, which must be confirmed. Sekisho mails each
+recipient a request with a signed, single-use confirmation link to the public listener;
+the message page and ``sekisho message show`` count the confirmations ("確認済み 9/11"),
+and one reminder goes out after ``deletion_reminder_hours``.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from sekisho.actions.notices import automatic_mail
+from sekisho.store import Database, Notice, utcnow
+
+_SALT = "sekisho-deletion"
+
+
+def signer(secret: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=_SALT)
+
+
+def confirmation_url(secret: str, public_url: str, recipient_id: int) -> str:
+    token = signer(secret).dumps({"r": recipient_id, "n": secrets.token_urlsafe(6)})
+    return f"{public_url.rstrip('/')}/x/{token}"
+
+
+def read_confirmation(secret: str, token: str) -> int | None:
+    """The link row a confirmation token names; None when it was altered or made up."""
+    try:
+        data = signer(secret).loads(token)
+    except BadSignature:
+        return None
+    rid = data.get("r") if isinstance(data, dict) else None
+    return rid if isinstance(rid, int) else None
+
+
+def request_mail(to: str, url: str, sekisho_id: str, sender: str, *, reminder: bool) -> bytes:
+    again_ja, again_en = ("【再送】", "Reminder: ") if reminder else ("", "")
+    return automatic_mail(
+        to,
+        f"{again_ja}誤送信メールの削除のお願い / {again_en}Please delete a mis-sent mail",
+        f"{sender} からあなた宛てに送られたメール（Sekisho ID {sekisho_id}）は誤って送信されました。\n"
+        "開かずに削除し、ごみ箱・転送先・保存したファイルからも消したうえで、"
+        "次のリンクから削除したことをお知らせください。\n"
+        f"{url}\n\n"
+        f"A mail sent to you by {sender} (Sekisho ID {sekisho_id}) was sent by mistake.\n"
+        "Please delete it without opening it (also from the trash, forwarded copies and saved "
+        "files) and confirm the deletion at the link above.\n",
+        sekisho_id,
+    )
+
+
+def ask_to_delete(  # type: ignore[no-untyped-def]
+    database: Database,
+    links,
+    sekisho_id: str,
+    addresses: list[str],
+    secret: str,
+    public_url: str,
+    actor: str,
+) -> int:
+    """Queue a deletion request to every recipient not asked yet; the number queued."""
+    now = utcnow()
+    queued = 0
+    sender = next((r.sender for r in links.recipients(sekisho_id)), "")
+    record = database.get(sekisho_id)
+    if record is not None:
+        sender = record.mail_from
+    for address in addresses:
+        row = links.tracking_row(sekisho_id, address, sender, now)
+        url = confirmation_url(secret, public_url, row.id)
+        body = request_mail(address, url, sekisho_id, sender, reminder=False)
+        notice = Notice(
+            sekisho_id=sekisho_id,
+            kind=f"delete:{row.id}",
+            recipient=address,
+            body=body,
+            secret=False,
+            ready=True,
+            attempts=0,
+        )
+        if links.deletion_requested(row, notice, actor, now):
+            queued += 1
+    return queued
+
+
+def remind(database: Database, links, secret: str, public_url: str, hours: int) -> int:  # type: ignore[no-untyped-def]
+    """One reminder to each recipient who was asked ``hours`` ago and has not confirmed."""
+    now = utcnow()
+    sent = 0
+    for row in links.deletions_to_remind(now, hours):
+        url = confirmation_url(secret, public_url, row.id)
+        body = request_mail(row.address, url, row.sekisho_id, row.sender, reminder=True)
+        notice = Notice(
+            sekisho_id=row.sekisho_id,
+            kind=f"delete-remind:{row.id}",
+            recipient=row.address,
+            body=body,
+            secret=False,
+            ready=True,
+            attempts=0,
+        )
+        if links.deletion_reminded(row, notice, now):
+            sent += 1
+    return sent
