@@ -348,7 +348,7 @@ def test_message_show_revoke_and_unknown_ids_from_the_command_line(
 def test_ask_delete_confirmations_are_single_use_and_signed(setup: Setup, tmp_path: Path) -> None:
     import json
 
-    from sekisho.actions.deletion import remind
+    from sekisho.gateway.deletion_requests import remind
 
     sekisho_id = setup.send(RECIPIENTS[:2])
     asked = _cli(

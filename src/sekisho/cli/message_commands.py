@@ -128,7 +128,7 @@ def ask_delete(
     sekisho_id: str, actor: str, public_url: str, database_url: str, blob_dir: Path, secret: str
 ) -> None:
     """Mail each recipient of SEKISHO_ID a request to delete it, with a confirmation link."""
-    from sekisho.actions.deletion import ask_to_delete
+    from sekisho.gateway.deletion_requests import ask_to_delete
 
     if not secret:
         raise click.UsageError("--secret (or SEKISHO_SECRET) is needed to sign the links")

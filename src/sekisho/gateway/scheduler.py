@@ -42,7 +42,7 @@ async def run_once(pipeline: Pipeline) -> Pass:
         await pipeline.tell_rejection(record)
         done.rejections_told += 1
     if pipeline.link_store is not None and pipeline.public_url and pipeline.link_secret:
-        from sekisho.actions.deletion import remind
+        from sekisho.gateway.deletion_requests import remind
 
         done.deletion_reminders = await pipeline.run_io(
             remind,
