@@ -44,14 +44,19 @@ def _nonce(prefix: bytes, index: int) -> bytes:
 def seal(data: bytes) -> tuple[bytes, bytes]:
     """(key, sealed bytes) of ``data`` under a fresh 256-bit key."""
     key = AESGCM.generate_key(bit_length=256)
+    return key, b"".join(_sealed_chunks(key, data))
+
+
+def _sealed_chunks(key: bytes, data: bytes) -> Iterator[bytes]:
+    """The sealed file piece by piece: one encrypted chunk in memory at a time."""
     aead = AESGCM(key)
     prefix = secrets.token_bytes(8)
+    yield MAGIC + prefix
+    view = memoryview(data)
     count = max(1, -(-len(data) // CHUNK))
-    parts = [MAGIC, prefix]
     for index in range(count):
-        chunk = data[index * CHUNK : (index + 1) * CHUNK]
-        parts.append(aead.encrypt(_nonce(prefix, index), chunk, _aad(index, index == count - 1)))
-    return key, b"".join(parts)
+        chunk = view[index * CHUNK : (index + 1) * CHUNK]
+        yield aead.encrypt(_nonce(prefix, index), chunk, _aad(index, index == count - 1))
 
 
 def sealed_size(size: int) -> int:
@@ -68,8 +73,8 @@ class BlobStore:
 
     def put(self, name: str, data: bytes) -> bytes:
         """Seal and store ``data`` as ``name``; the key (for the database) is returned."""
-        key, sealed = seal(data)
-        self._files.write(name, sealed)
+        key = AESGCM.generate_key(bit_length=256)
+        self._files.write_chunks(name, _sealed_chunks(key, data))
         return key
 
     def remove(self, name: str) -> None:

@@ -8,6 +8,7 @@ crash too.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -24,14 +25,20 @@ class Spool:
         return self.directory / name
 
     def write(self, name: str, data: bytes) -> Path:
+        return self.write_chunks(name, (data,))
+
+    def write_chunks(self, name: str, chunks: Iterable[bytes]) -> Path:
+        """``write`` of bytes that come in pieces (a sealed file chunk by chunk), never
+        joined in memory."""
         final = self.path(name)
         temporary = final.with_name(f".{name}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
+            for data in chunks:
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
             os.fsync(fd)
         finally:
             os.close(fd)
