@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint format bench-speed bench-accuracy bench-hostile bench-gateway clean
+.PHONY: run test lint format bench-speed bench-accuracy bench-hostile bench-gateway bench-links clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench-hostile: $(STAMP)
 ## bench-gateway: messages/s and added latency against a pass-through relay, peak RSS
 bench-gateway: $(STAMP)
 	$(BIN)/python bench/gateway.py
+
+## bench-links: attachments sent as links (1 MB, 25 MB to 11 recipients): time, peak RSS
+bench-links: $(STAMP)
+	$(BIN)/python bench/links.py
 
 ## bench-accuracy: per-entity precision/recall/F2, record error, findings on negatives
 bench-accuracy: $(STAMP)

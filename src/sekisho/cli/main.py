@@ -339,23 +339,10 @@ def web(
         raise click.UsageError("--public-listen needs --secret (the gateway's, for the links)")
     import asyncio
 
-    from sekisho.store.links import LinkStore
-    from sekisho.store.sealed import BlobStore
-    from sekisho.web.public import create_public_app
-
-    database = Database(database_url)
-    public = create_public_app(LinkStore(database, BlobStore(blob_dir), secret), secret)
-    public_host, _, public_port = public_listen.rpartition(":")
-    click.echo(f"sekisho web: public links http://{public_host}:{public_port}/d/…", err=True)
+    click.echo(f"sekisho web: public links http://{public_listen}/d/…", err=True)
     servers = [
-        uvicorn.Server(
-            uvicorn.Config(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
-        ),
-        uvicorn.Server(
-            uvicorn.Config(
-                public, host=public_host or "127.0.0.1", port=int(public_port), log_level="warning"
-            )
-        ),
+        _server(app, listen),
+        _public_server(Database(database_url), blob_dir, secret, public_listen),
     ]
 
     async def both() -> None:
@@ -439,8 +426,6 @@ def run_all(
     import logging
     import secrets as _secrets
 
-    import uvicorn
-
     from sekisho.gateway.server import GatewayConfig, serve
     from sekisho.policy import load_policy
     from sekisho.store import Database, Spool
@@ -476,23 +461,9 @@ def run_all(
         blob_dir=home / "blobs",
     )
     app = create_app(database, Spool(home / "spool"), secret_file.read_text().strip(), policy)
-    web_server = uvicorn.Server(
-        uvicorn.Config(app, host=http_host or "127.0.0.1", port=int(http_port), log_level="warning")
-    )
+    web_server = _server(app, http)
     click.echo(f"Gateway  SMTP  {config.listen_host}:{config.listen_port} → {config.upstream}")
-    from sekisho.store.links import LinkStore
-    from sekisho.store.sealed import BlobStore
-    from sekisho.web.public import create_public_app
-
-    public_host, _, public_port = public_listen.rpartition(":")
-    public_app = create_public_app(
-        LinkStore(database, BlobStore(home / "blobs"), config.secret or ""), config.secret or ""
-    )
-    public_server = uvicorn.Server(
-        uvicorn.Config(
-            public_app, host=public_host or "127.0.0.1", port=int(public_port), log_level="warning"
-        )
-    )
+    public_server = _public_server(database, home / "blobs", config.secret or "", public_listen)
     click.echo(f"Web UI   http://{http_host or '127.0.0.1'}:{http_port}/")
     click.echo(f"Links    http://{public_listen}/d/…  (the public listener)")
     click.echo("Try: .venv/bin/sekisho demo send")
@@ -509,6 +480,27 @@ def run_all(
             task.cancel()
 
     asyncio.run(both())
+
+
+def _server(app, listen: str):  # type: ignore[no-untyped-def]
+    """A uvicorn server for ``app`` on ``HOST:PORT`` (quiet: Sekisho logs its own)."""
+    import uvicorn
+
+    host, _, port = listen.rpartition(":")
+    return uvicorn.Server(
+        uvicorn.Config(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+    )
+
+
+def _public_server(database, blob_dir: Path, secret: str, listen: str):  # type: ignore[no-untyped-def]
+    """The public listener (download links, deletion confirmations) on ``listen``."""
+    from sekisho.store.links import LinkStore
+    from sekisho.store.sealed import BlobStore
+    from sekisho.web.public import create_public_app
+
+    return _server(
+        create_public_app(LinkStore(database, BlobStore(blob_dir), secret), secret), listen
+    )
 
 
 @cli.group()

@@ -32,7 +32,7 @@ from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.records import context_of, stored_record, submission_of
 from sekisho.gateway.submission import Submission, notice_submission
 from sekisho.gateway.upstream import Upstream
-from sekisho.policy import Attachment, Policy, evaluate, facts_from_report
+from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
 from sekisho.scan import FileReport, Scanner
 from sekisho.store import Action, Database, MessageRecord, Notice, Spool, utcnow
 from sekisho.store.database import recipient_domains
@@ -147,26 +147,40 @@ class Pipeline:
         return await handler(stamped, facts, verdict, context)
 
     async def _deliver(
-        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
-    ) -> Outcome:  # type: ignore[no-untyped-def]
+        self,
+        stamped: Submission,
+        facts: MessageFacts,
+        verdict: Verdict,
+        context: notices.NoticeContext,
+    ) -> Outcome:
         await self.upstream.send(stamped)
         return self._relayed(stamped, facts, verdict, "relayed")
 
     async def _encrypt(
-        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
-    ) -> Outcome:  # type: ignore[no-untyped-def]
+        self,
+        stamped: Submission,
+        facts: MessageFacts,
+        verdict: Verdict,
+        context: notices.NoticeContext,
+    ) -> Outcome:
         await self.send_encrypted(stamped, context)
         await self.run_io(self.database.notice_ready, stamped.sekisho_id)
         await self.send_notices(stamped.sekisho_id)
         return self._relayed(stamped, facts, verdict, "encrypted")
 
     async def _link(
-        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
-    ) -> Outcome:  # type: ignore[no-untyped-def]
+        self,
+        stamped: Submission,
+        facts: MessageFacts,
+        verdict: Verdict,
+        context: notices.NoticeContext,
+    ) -> Outcome:
         await self.send_as_links(stamped, context.subject)
         return self._relayed(stamped, facts, verdict, "linked")
 
-    def _relayed(self, stamped: Submission, facts, verdict, done: str) -> Outcome:  # type: ignore[no-untyped-def]
+    def _relayed(
+        self, stamped: Submission, facts: MessageFacts, verdict: Verdict, done: str
+    ) -> Outcome:
         sekisho_id = stamped.sekisho_id
         detail = {
             "sender": stamped.mail_from,
@@ -179,8 +193,12 @@ class Pipeline:
         return Outcome(f"250 2.0.0 Ok: {done} as {sekisho_id}", verdict.action, sekisho_id)
 
     async def _hold(
-        self, stamped: Submission, facts, verdict, context: notices.NoticeContext
-    ) -> Outcome:  # type: ignore[no-untyped-def]
+        self,
+        stamped: Submission,
+        facts: MessageFacts,
+        verdict: Verdict,
+        context: notices.NoticeContext,
+    ) -> Outcome:
         """Hold, delay or reject: spooled and stored before the 250."""
         sekisho_id = stamped.sekisho_id
         action = Action(verdict.action)

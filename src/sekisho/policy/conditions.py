@@ -89,10 +89,6 @@ def _at_least(name: str) -> Callable[[object, Mapping[str, object], Situation], 
     return test
 
 
-def _has_attachments(wanted: object, _when: Mapping[str, object], s: Situation) -> bool:
-    return bool(s.facts.attachments) == wanted
-
-
 def _beyond_allowance(wanted: object, _when: Mapping[str, object], s: Situation) -> bool:
     return beyond_partner_allowance(s) == wanted
 
@@ -159,7 +155,7 @@ CONDITIONS: dict[str, Condition] = {
             _fact("suspicious_names"),
             "a file name hides its type or its path",
         ),
-        Condition("has_attachments", "bool", _has_attachments, "the message has attachments"),
+        Condition("has_attachments", "bool", _fact("attachments"), "the message has attachments"),
         Condition("images", "bool", _fact("images"), "pictures were met (noted, not read)"),
         Condition("size_min_bytes", "int", _at_least("size"), "the message is at least this large"),
         Condition(

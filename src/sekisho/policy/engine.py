@@ -39,7 +39,7 @@ class Verdict:
 
 
 def evaluate(policy: Policy, facts: MessageFacts) -> Verdict:
-    ctx = Situation(policy, facts, {r: policy.recipient_class(r) for r in facts.recipients})
+    ctx = _situation(policy, facts)
     reasons: list[Reason] = []
     modifiers: list[str] = []
     for rule in policy.rules:
@@ -71,7 +71,7 @@ def evaluate(policy: Policy, facts: MessageFacts) -> Verdict:
 def trace(policy: Policy, facts: MessageFacts) -> list[tuple[str, str | None]]:
     """Each rule in order with the first of its conditions that fails (None: it matches),
     up to the rule that decides: what ``policy check`` shows to explain a verdict."""
-    ctx = Situation(policy, facts, {r: policy.recipient_class(r) for r in facts.recipients})
+    ctx = _situation(policy, facts)
     steps: list[tuple[str, str | None]] = []
     for rule in policy.rules:
         failed = failed_condition(rule.when, ctx)
@@ -79,6 +79,11 @@ def trace(policy: Policy, facts: MessageFacts) -> list[tuple[str, str | None]]:
         if failed is None and rule.action not in MODIFIER_ACTIONS:
             break
     return steps
+
+
+def _situation(policy: Policy, facts: MessageFacts) -> Situation:
+    """The facts with each envelope recipient's class, worked out once per message."""
+    return Situation(policy, facts, {r: policy.recipient_class(r) for r in facts.recipients})
 
 
 def _fill(template: str, facts: MessageFacts, language: str) -> str:

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import select, update
 
 from sekisho.store.database import Database
@@ -229,6 +230,7 @@ class LinkStore:
         now: datetime,
         file_number: int | None = None,
         size: int = 0,
+        error: str = "",
     ) -> None:  # type: ignore[no-untyped-def]
         session.add(
             LinkEvent(
@@ -244,6 +246,8 @@ class LinkStore:
         detail = {"recipient": link.address, "client": visit.client[:60]}
         if file_number is not None:
             detail.update(file=file_number, bytes=size)
+        if error:
+            detail["error"] = error[:200]
         self.database._audit(session, "recipient", f"link.{kind}", link.sekisho_id, detail)
 
     def new_code(self, link: LinkRecipient, visit: Visit, now: datetime) -> str | None:
@@ -464,13 +468,9 @@ class LinkStore:
 
 
 def _seal_name(name: str, key: bytes) -> bytes:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     nonce = secrets.token_bytes(12)
     return nonce + AESGCM(key).encrypt(nonce, name.encode("utf-8"), b"name")
 
 
 def _open_name(sealed: bytes, key: bytes) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     return AESGCM(key).decrypt(sealed[:12], sealed[12:], b"name").decode("utf-8")

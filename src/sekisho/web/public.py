@@ -27,7 +27,14 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sekisho.actions.link_mail import size_label
 from sekisho.actions.notices import link_code
 from sekisho.store import Notice, utcnow
-from sekisho.store.links import TOKEN_LENGTH, LinkStore, Visit, link_state
+from sekisho.store.links import (
+    CODE_MINUTES,
+    CODE_TRIES,
+    TOKEN_LENGTH,
+    LinkStore,
+    Visit,
+    link_state,
+)
 from sekisho.store.models import LinkRecipient
 from sekisho.store.sealed import BlobDamaged
 from sekisho.web.security import SECURITY_HEADERS
@@ -133,14 +140,7 @@ def create_public_app(
     def confirmed(request: Request, link: LinkRecipient) -> bool:
         if not link.code_required:
             return True
-        cookie = request.cookies.get(CONFIRM_COOKIE)
-        if not cookie:
-            return False
-        try:
-            ids = confirmations.loads(cookie, max_age=CONFIRM_SECONDS)
-        except BadSignature:
-            return False
-        return isinstance(ids, list) and link.id in ids
+        return link.id in _confirmed_ids(confirmations, request.cookies.get(CONFIRM_COOKIE))
 
     def overview(request: Request, token: str, link: LinkRecipient, **say) -> HTMLResponse:  # type: ignore[no-untyped-def]
         files = [
@@ -179,7 +179,7 @@ def create_public_app(
             return _locked(overview, request, token, link)
         if link.code_expires_at is not None:
             asked = (link.code_expires_at - now).total_seconds()
-            if asked > 600 - CODE_INTERVAL_SECONDS:
+            if asked > CODE_MINUTES * 60 - CODE_INTERVAL_SECONDS:
                 return overview(
                     request,
                     token,
@@ -197,7 +197,7 @@ def create_public_app(
                 kind=kind[:32],
                 recipient=link.address,
                 body=link_code(link.address, code, link.sekisho_id),
-                secret=False,
+                secret=True,  # the code is wiped from the outbox once sent (only its hash stays)
                 ready=True,
                 attempts=0,
             )
@@ -242,7 +242,7 @@ def create_public_app(
                 say_en="The code has expired. Please ask for a new one.",
             )
         fresh = store.get(link.id) or link
-        left = max(0, 5 - fresh.code_tries)
+        left = max(0, CODE_TRIES - fresh.code_tries)
         return overview(
             request,
             token,
@@ -268,10 +268,7 @@ def create_public_app(
         try:
             stream = store.blobs.open(file.blob, file.key, file.size)
         except BlobDamaged as exc:
-            store.record(link, "file_damaged", visit(request), now)
-            store.database.audit(
-                "public", "link.blob_damaged", link.sekisho_id, {"error": str(exc)[:200]}
-            )
+            store.record(link, "blob_damaged", visit(request), now, error=str(exc))
             return page(
                 500,
                 "ファイルを用意できません",
