@@ -348,7 +348,7 @@ def test_message_show_revoke_and_unknown_ids_from_the_command_line(
 def test_ask_delete_confirmations_are_single_use_and_signed(setup: Setup, tmp_path: Path) -> None:
     import json
 
-    from sekisho.gateway.deletion_requests import remind
+    from sekisho.actions.deletion import request_composer
 
     sekisho_id = setup.send(RECIPIENTS[:2])
     asked = _cli(
@@ -380,7 +380,8 @@ def test_ask_delete_confirmations_are_single_use_and_signed(setup: Setup, tmp_pa
     (row,) = [r for r in setup.store.recipients(sekisho_id) if r.address == RECIPIENTS[0]]
     assert "090-1234-5678" not in (row.deletion_note or "")  # stored masked
     # One reminder, to the one who has not confirmed, once.
-    assert remind(setup.database, setup.store, SECRET, PUBLIC, hours=0) == 1
-    assert remind(setup.database, setup.store, SECRET, PUBLIC, hours=0) == 0
+    compose = request_composer(SECRET, PUBLIC)
+    assert setup.store.remind_deletions(utcnow(), 0, compose) == 1
+    assert setup.store.remind_deletions(utcnow(), 0, compose) == 0
     reminders = [n for n in setup.database.notices_to_send() if n.kind.startswith("delete-remind")]
     assert [n.recipient for n in reminders] == [RECIPIENTS[1]]

@@ -37,6 +37,17 @@ def read_confirmation(secret: str, token: str) -> int | None:
     return rid if isinstance(rid, int) else None
 
 
+def request_composer(secret: str, public_url: str):  # type: ignore[no-untyped-def]
+    """What ``LinkStore.ask_to_delete`` and ``remind_deletions`` call for each recipient's
+    row (address, id, sekisho_id, sender): the request mail with its signed link."""
+
+    def compose(row, reminder: bool) -> bytes:  # type: ignore[no-untyped-def]
+        url = confirmation_url(secret, public_url, row.id)
+        return request_mail(row.address, url, row.sekisho_id, row.sender, reminder=reminder)
+
+    return compose
+
+
 def request_mail(to: str, url: str, sekisho_id: str, sender: str, *, reminder: bool) -> bytes:
     again_ja, again_en = ("【再送】", "Reminder: ") if reminder else ("", "")
     return automatic_mail(

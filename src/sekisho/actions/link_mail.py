@@ -10,7 +10,7 @@ and can be revoked alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from email.message import EmailMessage
 
 from sekisho.actions.rewrite import parse, remove_attachments
@@ -36,6 +36,14 @@ def take_attachments(data: bytes) -> tuple[bytes, list[TakenFile]]:
     return message.as_bytes(), files
 
 
+JAPAN = timezone(timedelta(hours=9), "JST")  # no daylight saving: a fixed offset is exact
+
+
+def japan_time(moment: datetime) -> str:
+    """A stored (naive UTC) time as recipients in Japan read it."""
+    return moment.replace(tzinfo=UTC).astimezone(JAPAN).strftime("%Y-%m-%d %H:%M JST")
+
+
 def size_label(size: int) -> str:
     if size < 1024:
         return f"{size} B"
@@ -46,7 +54,7 @@ def size_label(size: int) -> str:
 
 def link_text(url: str, files: list[tuple[str, int]], expires: datetime, downloads: int) -> str:
     listed = "\n".join(f"  - {name} ({size_label(size)})" for name, size in files)
-    until = expires.strftime("%Y-%m-%d %H:%M UTC")
+    until = japan_time(expires)
     return (
         "このメールの添付ファイルは、あなた専用のダウンロードリンクでお送りします。\n"
         f"{url}\n"

@@ -304,6 +304,13 @@ def audit_verify(database_url: str) -> None:
     default=None,
     help="HOST:PORT of the public listener (download links, deletion confirmations).",
 )
+@click.option(
+    "--public-url",
+    envvar="SEKISHO_PUBLIC_URL",
+    default=None,
+    help="The public listener's address as recipients reach it (behind a reverse proxy); "
+    "default http://PUBLIC-LISTEN. With --secret, the message page can ask to delete.",
+)
 @BLOBS_OPTION
 def web(
     listen: str,
@@ -312,6 +319,7 @@ def web(
     policy_path: Path | None,
     secret: str | None,
     public_listen: str | None,
+    public_url: str | None,
     blob_dir: Path,
 ) -> None:
     """Run the web UI: approval queue, senders' mail, audit log; with --public-listen, the
@@ -324,11 +332,17 @@ def web(
     from sekisho.store import Database, Spool
     from sekisho.web.app import create_app
 
+    if public_url is None and public_listen is not None:
+        public_url = f"http://{public_listen}"
+    database = Database(database_url)
     app = create_app(
-        Database(database_url),
+        database,
         Spool(spool_dir),
         secret or _secrets.token_urlsafe(32),
         load_policy(policy_path),
+        links=_link_store(database, blob_dir, secret or ""),
+        # Deletion requests are signed with the secret the public listener checks.
+        public_url=public_url if secret else None,
     )
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
@@ -342,7 +356,7 @@ def web(
     click.echo(f"sekisho web: public links http://{public_listen}/d/…", err=True)
     servers = [
         _server(app, listen),
-        _public_server(Database(database_url), blob_dir, secret, public_listen),
+        _public_server(database, blob_dir, secret, public_listen),
     ]
 
     async def both() -> None:
@@ -460,7 +474,14 @@ def run_all(
         public_url=f"http://{public_listen}",
         blob_dir=home / "blobs",
     )
-    app = create_app(database, Spool(home / "spool"), secret_file.read_text().strip(), policy)
+    app = create_app(
+        database,
+        Spool(home / "spool"),
+        config.secret or "",
+        policy,
+        links=_link_store(database, home / "blobs", config.secret or ""),
+        public_url=config.public_url,
+    )
     web_server = _server(app, http)
     click.echo(f"Gateway  SMTP  {config.listen_host}:{config.listen_port} → {config.upstream}")
     public_server = _public_server(database, home / "blobs", config.secret or "", public_listen)
@@ -492,15 +513,18 @@ def _server(app, listen: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _public_server(database, blob_dir: Path, secret: str, listen: str):  # type: ignore[no-untyped-def]
-    """The public listener (download links, deletion confirmations) on ``listen``."""
+def _link_store(database, blob_dir: Path, secret: str):  # type: ignore[no-untyped-def]
     from sekisho.store.links import LinkStore
     from sekisho.store.sealed import BlobStore
+
+    return LinkStore(database, BlobStore(blob_dir), secret)
+
+
+def _public_server(database, blob_dir: Path, secret: str, listen: str):  # type: ignore[no-untyped-def]
+    """The public listener (download links, deletion confirmations) on ``listen``."""
     from sekisho.web.public import create_public_app
 
-    return _server(
-        create_public_app(LinkStore(database, BlobStore(blob_dir), secret), secret), listen
-    )
+    return _server(create_public_app(_link_store(database, blob_dir, secret), secret), listen)
 
 
 @cli.group()

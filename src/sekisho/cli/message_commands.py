@@ -128,7 +128,8 @@ def ask_delete(
     sekisho_id: str, actor: str, public_url: str, database_url: str, blob_dir: Path, secret: str
 ) -> None:
     """Mail each recipient of SEKISHO_ID a request to delete it, with a confirmation link."""
-    from sekisho.gateway.deletion_requests import ask_to_delete
+    from sekisho.actions.deletion import request_composer
+    from sekisho.store import utcnow
 
     if not secret:
         raise click.UsageError("--secret (or SEKISHO_SECRET) is needed to sign the links")
@@ -137,5 +138,7 @@ def ask_delete(
     if summary is None:
         raise click.UsageError(f"メッセージがありません / no message {sekisho_id!r}")
     addresses = [r["address"] for r in summary["recipients"]]
-    queued = ask_to_delete(database, links, sekisho_id, addresses, secret, public_url, actor)
+    queued = links.ask_to_delete(
+        sekisho_id, addresses, actor, utcnow(), request_composer(secret, public_url)
+    )
     click.echo(f"{queued}件の削除依頼を送信待ちにしました / {queued} deletion request(s) queued")

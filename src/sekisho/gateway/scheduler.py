@@ -42,15 +42,13 @@ async def run_once(pipeline: Pipeline) -> Pass:
         await pipeline.tell_rejection(record)
         done.rejections_told += 1
     if pipeline.link_store is not None and pipeline.public_url and pipeline.link_secret:
-        from sekisho.gateway.deletion_requests import remind
+        from sekisho.actions.deletion import request_composer
 
         done.deletion_reminders = await pipeline.run_io(
-            remind,
-            pipeline.database,
-            pipeline.link_store,
-            pipeline.link_secret,
-            pipeline.public_url,
+            pipeline.link_store.remind_deletions,
+            now,
             pipeline.policy.deletion_reminder_hours,
+            request_composer(pipeline.link_secret, pipeline.public_url),
         )
     done.notices_sent = await pipeline.send_notices()
     done.spool_removed = await pipeline.remove_finished(now)

@@ -11,19 +11,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from sekisho.store.database import Database
-from sekisho.store.models import LinkEvent, LinkFile, LinkRecipient
+from sekisho.store.models import LinkEvent, LinkFile, LinkRecipient, Notice
 
 TOKEN_BYTES = 32  # 256 random bits; the URL carries them base64url (43 characters)
 TOKEN_LENGTH = 43
 CODE_MINUTES = 10
 CODE_TRIES = 5
+
+# The deletion request mail for one recipient's row (reminder or not): built in actions.
+Compose = Callable[[LinkRecipient, bool], bytes]
 
 
 def new_token() -> str:
@@ -189,6 +193,23 @@ class LinkStore:
                     .order_by(LinkRecipient.id)
                 )
             )
+
+    def link_messages(self, limit: int = 500) -> list[tuple[str, str, datetime, int]]:
+        """The newest messages that left as links: (Sekisho ID, sender, when, recipients)."""
+        with self.database.reading() as session:
+            rows = session.execute(
+                select(
+                    LinkRecipient.sekisho_id,
+                    LinkRecipient.sender,
+                    func.min(LinkRecipient.created_at),
+                    func.count(),
+                )
+                .where(LinkRecipient.max_downloads > 0)
+                .group_by(LinkRecipient.sekisho_id, LinkRecipient.sender)
+                .order_by(func.min(LinkRecipient.created_at).desc())
+                .limit(limit)
+            )
+            return [tuple(row) for row in rows]  # type: ignore[misc]
 
     def by_token(self, token: str) -> LinkRecipient | None:
         """The link of ``token``: one indexed lookup of its hash whether it exists or not,
@@ -365,25 +386,43 @@ class LinkStore:
                 session.flush()
             return row
 
-    def deletion_requested(self, row: LinkRecipient, notice, actor: str, now: datetime) -> bool:  # type: ignore[no-untyped-def]
-        """Queue the request with the row marked asked, once per recipient."""
-        with self.database.session() as session:
-            done = session.execute(
-                update(LinkRecipient)
-                .where(LinkRecipient.id == row.id, LinkRecipient.deletion_requested_at.is_(None))
-                .values(deletion_requested_at=now)
-            ).rowcount
-            if not done:
-                return False
-            self.database._enqueue(session, notice)
-            self.database._audit(
-                session, actor, "message.ask_delete", row.sekisho_id, {"recipient": row.address}
-            )
-        return True
+    def ask_to_delete(
+        self, sekisho_id: str, addresses: list[str], actor: str, now: datetime, compose: Compose
+    ) -> int:
+        """Queue a deletion request to every recipient of ``addresses`` not asked yet (the
+        row marked asked in the same transaction as the outbox entry); the number queued.
+        Mail that left without links gets rows of its own, so confirmations are tracked
+        the same way."""
+        record = self.database.get(sekisho_id)
+        sender = (
+            record.mail_from
+            if record is not None
+            else next((r.sender for r in self.recipients(sekisho_id)), "")
+        )
+        queued = 0
+        for address in addresses:
+            row = self.tracking_row(sekisho_id, address, sender, now)
+            with self.database.session() as session:
+                done = session.execute(
+                    update(LinkRecipient)
+                    .where(
+                        LinkRecipient.id == row.id, LinkRecipient.deletion_requested_at.is_(None)
+                    )
+                    .values(deletion_requested_at=now)
+                ).rowcount
+                if not done:
+                    continue
+                self.database._enqueue(session, _request(row, compose(row, False), "delete"))
+                self.database._audit(
+                    session, actor, "message.ask_delete", sekisho_id, {"recipient": address}
+                )
+            queued += 1
+        return queued
 
-    def deletions_to_remind(self, now: datetime, hours: int) -> list[LinkRecipient]:
+    def remind_deletions(self, now: datetime, hours: int, compose: Compose) -> int:
+        """One reminder to each recipient asked ``hours`` ago who has not confirmed."""
         with self.database.reading() as session:
-            return list(
+            due = list(
                 session.scalars(
                     select(LinkRecipient).where(
                         LinkRecipient.deletion_requested_at <= now - timedelta(hours=hours),
@@ -392,17 +431,20 @@ class LinkStore:
                     )
                 )
             )
-
-    def deletion_reminded(self, row: LinkRecipient, notice, now: datetime) -> bool:  # type: ignore[no-untyped-def]
-        with self.database.session() as session:
-            done = session.execute(
-                update(LinkRecipient)
-                .where(LinkRecipient.id == row.id, LinkRecipient.deletion_reminded_at.is_(None))
-                .values(deletion_reminded_at=now)
-            ).rowcount
-            if done:
-                self.database._enqueue(session, notice)
-        return bool(done)
+        sent = 0
+        for row in due:
+            with self.database.session() as session:
+                done = session.execute(
+                    update(LinkRecipient)
+                    .where(LinkRecipient.id == row.id, LinkRecipient.deletion_reminded_at.is_(None))
+                    .values(deletion_reminded_at=now)
+                ).rowcount
+                if done:
+                    self.database._enqueue(
+                        session, _request(row, compose(row, True), "delete-remind")
+                    )
+                    sent += done
+        return sent
 
     def confirm_deletion(self, recipient_id: int, note: str, visit: Visit, now: datetime) -> str:
         """ok; used (confirmed before: a confirmation link works once); unknown (never
@@ -465,6 +507,18 @@ class LinkStore:
                 },
             )
         return count
+
+
+def _request(row: LinkRecipient, body: bytes, kind: str) -> Notice:
+    return Notice(
+        sekisho_id=row.sekisho_id,
+        kind=f"{kind}:{row.id}",
+        recipient=row.address,
+        body=body,
+        secret=False,
+        ready=True,
+        attempts=0,
+    )
 
 
 def _seal_name(name: str, key: bytes) -> bytes:

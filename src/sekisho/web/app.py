@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,15 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from fastapi.templating import Jinja2Templates
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
 
+from sekisho.actions.link_mail import JAPAN
 from sekisho.actions.links import LinkSigner
 from sekisho.addresses import same_mailbox
 from sekisho.detect.entities import label
 from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy, lint, parse_policy
-from sekisho.store import Database, Spool, State, User
+from sekisho.store import Database, Spool, State, User, utcnow
+from sekisho.store.links import LinkStore
+from sekisho.web.link_status import link_status
 from sekisho.web.security import (
     SECURITY_HEADERS,
     SESSION_COOKIE,
@@ -40,14 +44,28 @@ AUDITORS = {"auditor", "admin", "approver"}
 ROLES = ("sender", "approver", "auditor", "admin")
 
 
+def from_japan_time(text: str) -> datetime:
+    """A ``datetime-local`` field, read as Japan time, as the store's naive UTC."""
+    moment = datetime.fromisoformat(text.strip()).replace(tzinfo=JAPAN)
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
 def _safe_next(target: str) -> str:
     """Only paths of this site (no open redirect through the login form)."""
     return target if target.startswith("/") and not target.startswith("//") else ""
 
 
 def create_app(
-    database: Database, spool: Spool, secret: str, policy: Policy | None = None
+    database: Database,
+    spool: Spool,
+    secret: str,
+    policy: Policy | None = None,
+    links: LinkStore | None = None,
+    public_url: str | None = None,
 ) -> FastAPI:
+    """The staff web UI. With ``links``, message pages show each recipient's link and let
+    the sender, approvers and admins take it back; with ``public_url`` too (and ``secret``
+    the gateway's, so the public listener can read what this signs), "ask to delete"."""
     app = FastAPI(title="Sekisho", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
     templates.env.filters["label"] = label
@@ -62,7 +80,7 @@ def create_app(
         return in_force["policy"]
 
     sessions = Sessions(secret)
-    links = LinkSigner(secret, "")
+    signer = LinkSigner(secret, "")
     limiter = LoginLimiter()
 
     @app.middleware("http")
@@ -107,21 +125,63 @@ def create_app(
         return response
 
     def message_page(
-        request: Request, session: Session, user: User, record: Any, error: str | None
+        request: Request,
+        session: Session,
+        user: User,
+        record: Any,
+        sekisho_id: str,
+        error: str | None = None,
+        done: str | None = None,
     ) -> HTMLResponse:
-        classes = [(r, current_policy().recipient_class(r)) for r in record.rcpt_to]
-        required = current_policy().approvals_required(record.records, record.entities)
+        status = link_status(links.recipients(sekisho_id) if links else [], utcnow())
+        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
+        context: dict[str, Any] = {"classes": [], "required": 1}
+        if record is not None:
+            context["classes"] = [(r, current_policy().recipient_class(r)) for r in record.rcpt_to]
+            context["required"] = current_policy().approvals_required(
+                record.records, record.entities
+            )
         return page(
             request,
             "message.html",
             session,
             user=user,
             record=record,
-            classes=classes,
-            required=required,
+            sekisho_id=sekisho_id,
+            sender=sender,
+            links=status,
             error=error,
-            own_mail=own(user, record.mail_from),
+            done=done,
+            own_mail=own(user, sender),
+            may_take_back=may_take_back(user, sender),
+            may_ask_delete=public_url is not None and left(record, status),
+            reminder_hours=current_policy().deletion_reminder_hours,
+            **context,
         )
+
+    def linked_sender(sekisho_id: str) -> str:
+        rows = links.recipients(sekisho_id) if links else []
+        return rows[0].sender if rows else ""
+
+    def left(record: Any, status: Any) -> bool:
+        """The message reached its recipients (links went out, or it was relayed)."""
+        return status.has_links or (record is not None and record.state == State.DELIVERED)
+
+    def may_take_back(user: User, sender: str) -> bool:
+        """Revoke and ask to delete: the sender for their own mail, approvers, admins."""
+        return user.role in APPROVERS or own(user, sender)
+
+    def viewable(request: Request, sekisho_id: str) -> tuple[User, Session, Any]:
+        """The user, their session and the message (None when it left as links only, so
+        the message table never held it); 404 when neither exists, 403 when not theirs."""
+        user, session = current(request)
+        record = database.get(sekisho_id)
+        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
+        if record is None and not sender:
+            raise HTTPException(status_code=404)
+        if user.role not in APPROVERS | {"auditor"} and not own(user, sender):
+            raise HTTPException(status_code=403, detail="権限がありません / forbidden")
+        return user, session, record
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
@@ -210,7 +270,7 @@ def create_app(
             return RedirectResponse(f"/login?next=/link/{token}", status_code=303)
         user = database.user(session.username)
         assert user is not None
-        found = links.read(token)
+        found = signer.read(token)
         if found is None:
             raise HTTPException(
                 status_code=400, detail="無効なリンクです / invalid or expired link"
@@ -254,13 +314,100 @@ def create_app(
 
     @app.get("/messages/{sekisho_id}", response_class=HTMLResponse)
     def message(request: Request, sekisho_id: str) -> HTMLResponse:
-        user, session = current(request)
-        record = database.get(sekisho_id)
-        if record is None:
-            raise HTTPException(status_code=404)
-        if user.role not in APPROVERS | {"auditor"} and not own(user, record.mail_from):
+        user, session, record = viewable(request, sekisho_id)
+        return message_page(request, session, user, record, sekisho_id)
+
+    @app.post("/messages/{sekisho_id}/revoke", response_class=HTMLResponse)
+    def revoke(
+        request: Request, sekisho_id: str, recipient: str = Form(""), csrf: str = Form("")
+    ) -> HTMLResponse:
+        """One recipient's link (``recipient``) or all of the message's; at once."""
+        user, session, record = viewable(request, sekisho_id)
+        check_csrf(session, csrf)
+        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
+        if links is None or not may_take_back(user, sender):
             raise HTTPException(status_code=403, detail="権限がありません / forbidden")
-        return message_page(request, session, user, record, None)
+        known = {r.address for r in links.recipients(sekisho_id)}
+        if recipient and recipient not in known:
+            raise HTTPException(status_code=400, detail="宛先がありません / not a recipient")
+        count = links.revoke(sekisho_id, user.username, utcnow(), recipient or None)
+        return message_page(
+            request,
+            session,
+            user,
+            record,
+            sekisho_id,
+            done=f"{count}件のリンクを取り消しました / {count} link(s) revoked",
+        )
+
+    @app.post("/messages/{sekisho_id}/ask-delete", response_class=HTMLResponse)
+    def ask_delete(request: Request, sekisho_id: str, csrf: str = Form("")) -> HTMLResponse:
+        """Mail every recipient a request to delete the message, with a signed link."""
+        from sekisho.actions.deletion import request_composer
+
+        user, session, record = viewable(request, sekisho_id)
+        check_csrf(session, csrf)
+        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
+        if links is None or public_url is None or not may_take_back(user, sender):
+            raise HTTPException(status_code=403, detail="権限がありません / forbidden")
+        status = link_status(links.recipients(sekisho_id), utcnow())
+        if not left(record, status):
+            raise HTTPException(
+                status_code=409, detail="まだ送信されていません / the message has not left"
+            )
+        addresses = (
+            list(record.rcpt_to) if record is not None else [r.address for r in status.recipients]
+        )
+        queued = links.ask_to_delete(
+            sekisho_id, addresses, user.username, utcnow(), request_composer(secret, public_url)
+        )
+        return message_page(
+            request,
+            session,
+            user,
+            record,
+            sekisho_id,
+            done=f"{queued}件の削除依頼を送ります / {queued} deletion request(s) queued",
+        )
+
+    @app.get("/admin/links", response_class=HTMLResponse)
+    def bulk_revoke_form(request: Request) -> HTMLResponse:
+        _, session = require(request, {"admin"})
+        return page(request, "links_admin.html", session, done=None, error=None, form={})
+
+    @app.post("/admin/links", response_class=HTMLResponse)
+    def bulk_revoke(
+        request: Request,
+        sender: str = Form(""),
+        start: str = Form(""),
+        end: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        """Every link of one sender in a time range (a compromised mailbox); audited."""
+        admin, session = require(request, {"admin"})
+        check_csrf(session, csrf)
+        form = {"sender": sender, "start": start, "end": end}
+        try:
+            first, last = from_japan_time(start), from_japan_time(end)
+        except ValueError:
+            first = last = None
+        error = done = None
+        if "@" not in sender or first is None or last is None or first > last:
+            error = (
+                "送信者と期間（開始 ≦ 終了）を確認してください / "
+                "check the sender and the time range (start ≤ end)"
+            )
+        elif links is None:
+            raise HTTPException(status_code=409, detail="リンクは使われていません / no links")
+        else:
+            count = links.revoke_sender(sender.strip(), first, last, admin.username, utcnow())
+            done = (
+                f"{sender} のリンク {count}件を取り消しました / {count} link(s) of {sender} revoked"
+            )
+        response = page(request, "links_admin.html", session, done=done, error=error, form=form)
+        if error:
+            response.status_code = 400
+        return response
 
     @app.get("/messages/{sekisho_id}/original", response_class=HTMLResponse)
     def original(request: Request, sekisho_id: str) -> HTMLResponse:
@@ -304,7 +451,9 @@ def create_app(
             record = database.get(sekisho_id)
             if record is None:
                 raise HTTPException(status_code=404) from exc
-            response = message_page(request, session, user, record, f"{exc.reason_ja} / {exc}")
+            response = message_page(
+                request, session, user, record, sekisho_id, f"{exc.reason_ja} / {exc}"
+            )
             response.status_code = 409
             return response
         return RedirectResponse("/queue", status_code=303)
@@ -325,7 +474,10 @@ def create_app(
     def mine(request: Request) -> HTMLResponse:
         user, session = current(request)
         records = [r for r in database.messages() if own(user, r.mail_from)]
-        return page(request, "mine.html", session, user=user, messages=records, error=None)
+        linked = [m for m in (links.link_messages() if links else []) if own(user, m[1])]
+        return page(
+            request, "mine.html", session, user=user, messages=records, linked=linked, error=None
+        )
 
     @app.post("/messages/{sekisho_id}/cancel")
     def cancel(request: Request, sekisho_id: str, csrf: str = Form("")) -> Response:

@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from sekisho.actions.link_mail import size_label
+from sekisho.actions.link_mail import japan_time, size_label
 from sekisho.actions.notices import link_code
 from sekisho.store import Notice, utcnow
 from sekisho.store.links import (
@@ -154,7 +154,7 @@ def create_public_app(
             files=files,
             sender=link.sender,
             address=link.address,
-            expires=link.expires_at.strftime("%Y-%m-%d %H:%M"),
+            expires=japan_time(link.expires_at),
             left=link.max_downloads - link.downloads,
             confirmed=confirmed(request, link),
             base=f"/d/{token}",
