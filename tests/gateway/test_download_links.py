@@ -385,3 +385,58 @@ def test_ask_delete_confirmations_are_single_use_and_signed(setup: Setup, tmp_pa
     assert setup.store.remind_deletions(utcnow(), 0, compose) == 0
     reminders = [n for n in setup.database.notices_to_send() if n.kind.startswith("delete-remind")]
     assert [n.recipient for n in reminders] == [RECIPIENTS[1]]
+
+
+def test_a_gateway_without_a_public_url_says_why_link_mail_waits(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sekisho.policy import default_policy
+
+    assert default_policy().sends_links and parse_policy(POLICY).sends_links
+    assert not parse_policy("rules: [{name: r, when: {}, action: deliver}]").sends_links
+    bare = Pipeline(
+        Scanner(),
+        default_policy(),
+        Database(f"sqlite:///{tmp_path / 'b.db'}"),
+        Spool(tmp_path / "spool"),
+        MaildirUpstream(tmp_path / "maildir"),
+    )
+    with caplog.at_level("WARNING"):
+        assert bare.warn_if_links_cannot_leave()
+    assert "--public-url" in caplog.text and "保留" in caplog.text
+    assert not Setup(tmp_path / "configured").pipeline.warn_if_links_cannot_leave()
+
+
+def test_an_unknown_token_costs_what_a_real_one_does(setup: Setup) -> None:
+    """Timing cannot tell a near miss from a wild guess: every well-formed token, real or
+    not, is looked up by its SHA-256 in one identical indexed query, so the database never
+    compares the token itself and a shared prefix changes nothing. (The wall-clock figures
+    are printed by bench/links.py, not asserted here.)"""
+    from sqlalchemy import event
+
+    from sekisho.store.links import token_hash
+
+    setup.send(RECIPIENTS[:1])
+    real = setup.tokens()[RECIPIENTS[0]]
+    near_miss = real[:-1] + ("A" if real[-1] != "A" else "B")
+    guess = "Q" * 43
+    seen: list[tuple[str, tuple]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        seen.append((statement, tuple(parameters)))
+
+    event.listen(setup.database.engine, "before_cursor_execute", capture)
+    try:
+        queries = {}
+        for token in (real, near_miss, guess):
+            seen.clear()
+            assert setup.store.by_token(token) is not None or token != real
+            (queries[token],) = [(s, p) for s, p in seen if "link_recipients" in s]
+    finally:
+        event.remove(setup.database.engine, "before_cursor_execute", capture)
+    statements = {statement for statement, _ in queries.values()}
+    assert len(statements) == 1  # one shape of query for all three
+    for token, (_, parameters) in queries.items():
+        assert parameters == (token_hash(token),) and token not in str(parameters)
+    assert setup.client.get(f"/d/{near_miss}").status_code == 404
+    assert setup.client.get(f"/d/{guess}").status_code == 404

@@ -78,6 +78,22 @@ class Pipeline:
         self.policy = parse_policy(latest.text)  # linted on upload
         self.policy_version = latest.id
         log.warning("policy version %d in force (uploaded by %s)", latest.id, latest.uploaded_by)
+        self.warn_if_links_cannot_leave()
+        return True
+
+    def warn_if_links_cannot_leave(self) -> bool:
+        """Say so, at start and at each new policy, when the policy sends links and no
+        public listener is configured: such mail is held (at receipt) or waits approved
+        (``then: link``) until the gateway is restarted with ``--public-url`` and
+        ``--secret``; nothing leaves another way."""
+        if not self.policy.sends_links or self.link_store is not None:
+            return False
+        log.warning(
+            "ポリシーが link（ダウンロードリンク）を使いますが --public-url と --secret が"
+            "設定されていません。該当するメールは保留され、承認済みのものは設定されるまで送信されません / "
+            "the policy uses link but --public-url and --secret are not set: such mail is "
+            "held, and approved 'then: link' mail waits until they are"
+        )
         return True
 
     def __post_init__(self) -> None:
@@ -230,12 +246,14 @@ class Pipeline:
             return
         now = utcnow()
         new = [
-            NewFile(f.name, redact(self.scanner.detector, f.name), f.content_type, f.data)
+            NewFile(f.name, redact(self.scanner.detector, f.name), f.content_type, f.read)
             for f in taken
         ]
         stored = await self.run_io(self.link_store.store_files, sekisho_id, new, now)
-        listed = [(f.name, len(f.data)) for f in taken]
+        listed = [(f.name, row.size) for f, row in zip(taken, stored, strict=True)]
         del taken, new
+        copies = await self.run_io(link_mail.Copies, stripped)
+        del stripped
         policy = self.policy
         for address in submission.recipients:
             token = await self.run_io(
@@ -253,7 +271,7 @@ class Pipeline:
             url = f"{self.public_url.rstrip('/')}/d/{token}"
             expires = now + timedelta(days=policy.link_days)
             text = link_mail.link_text(url, listed, expires, policy.link_max_downloads)
-            copy = link_mail.copy_for(stripped, text)
+            copy = copies.copy_for(text)
             await self.upstream.send(replace(submission, recipients=(address,), data=copy))
             await self.run_io(self.link_store.mark_sent, sekisho_id, address, utcnow())
         log.info(
@@ -341,7 +359,10 @@ class Pipeline:
                 await self.send_encrypted(submission, context_of(record))
             elif record.action == Action.HOLD and record.then == Action.LINK:
                 if self.link_store is None:
-                    raise RuntimeError("then: link, but no public URL is configured for links")
+                    raise RuntimeError(
+                        "then: link, but the gateway has no --public-url and --secret: "
+                        "restart it with both to send this approved message"
+                    )
                 decision = f"approved by {record.decided_by or 'approver'}; sent as links"
                 submission = submission.with_data(
                     headers.prepend(data, "X-Sekisho-Decision", decision)

@@ -102,7 +102,8 @@ def return_big_buffers_to_the_system() -> None:
 async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | None = None) -> None:
     return_big_buffers_to_the_system()
     pipeline = build_pipeline(config, policy)
-    pipeline.reload_policy()  # an uploaded policy, if any, wins over the start-up one
+    if not pipeline.reload_policy():  # an uploaded policy, if any, wins over the start-up one
+        pipeline.warn_if_links_cannot_leave()
     pipeline.scanner.scan_bytes(
         "氏名 山田 太郎 090-1234-5678".encode(), "warm-up.txt"
     )  # load dictionaries now

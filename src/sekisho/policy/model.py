@@ -79,6 +79,12 @@ class Policy:
     # Deletion requests (``sekisho message ask-delete``): one reminder after this.
     deletion_reminder_hours: int = 4
 
+    @property
+    def sends_links(self) -> bool:
+        """Some rule sends attachments as links (at once or after approval): the gateway
+        then needs a public listener's URL."""
+        return any("link" in (rule.action, rule.then) for rule in self.rules)
+
     def link_code_required(self, address: str) -> bool:
         partner = self.partner_for(address)
         return partner.link_code if partner is not None else True

@@ -47,7 +47,7 @@ class NewFile:
     name: str  # as the recipient will save it (sealed in the database)
     name_masked: str  # as staff pages show it
     content_type: str
-    data: bytes
+    read: Callable[[], bytes]  # called when the file is sealed, one file at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +90,10 @@ class LinkStore:
         rows = []
         for number, new in enumerate(files, start=1):
             blob = f"{sekisho_id}.{number}.sealed"
-            key = self.blobs.put(blob, new.data)
+            data = new.read()
+            key = self.blobs.put(blob, data)
+            size = len(data)
+            del data
             name_sealed = _seal_name(new.name, self._names_key)
             rows.append(
                 LinkFile(
@@ -99,7 +102,7 @@ class LinkStore:
                     name_sealed=name_sealed,
                     name_masked=new.name_masked[:500],
                     content_type=new.content_type[:120],
-                    size=len(new.data),
+                    size=size,
                     blob=blob,
                     key=key,
                     created_at=now,
