@@ -39,7 +39,7 @@ bench-speed: $(STAMP)
 bench-hostile: $(STAMP)
 	$(BIN)/python bench/hostile.py
 
-## bench-gateway: messages/s and added latency against a pass-through relay, peak RSS
+## bench-gateway: messages/s and added latency against a pass-through relay, peak RSS; links: release, 25 MB, downloads
 bench-gateway: $(STAMP)
 	$(BIN)/python bench/gateway.py
 

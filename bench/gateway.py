@@ -2,7 +2,8 @@
 same machine in the same run (the ratio is the figure), added latency p50/p99, and the
 gateway's peak RSS, for plain 2 KB messages and for messages with a 1 MB xlsx; then one
 message with a 25 MB attachment. Messages go to an internal recipient so both servers
-relay them. Run: ``make bench-gateway``.
+relay them. Then the link path (``bench/gateway_links.py``): approved mail released as
+links, a 25 MB file as links, 10 concurrent downloads. Run: ``make bench-gateway``.
 """
 
 from __future__ import annotations
@@ -131,6 +132,7 @@ def main() -> None:
     parser.add_argument("--plain", type=int, default=400)
     parser.add_argument("--xlsx", type=int, default=40)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--link-runs", type=int, default=7, help="approvals timed per path")
     args = parser.parse_args()
 
     sink = Sink()
@@ -213,6 +215,10 @@ def main() -> None:
         gateway.wait(10)
         relay.wait(10)
         controller.stop()
+
+    from bench.gateway_links import main as link_path
+
+    link_path(args.link_runs)
 
 
 if __name__ == "__main__":

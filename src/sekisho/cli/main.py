@@ -328,10 +328,12 @@ def web(
 
     import uvicorn
 
+    from sekisho.gateway.server import return_big_buffers_to_the_system
     from sekisho.policy import load_policy
     from sekisho.store import Database, Spool
     from sekisho.web.app import create_app
 
+    return_big_buffers_to_the_system()  # each download's 1 MiB chunks go back when sent
     if public_url is None and public_listen is not None:
         public_url = f"http://{public_listen}"
     database = Database(database_url)
