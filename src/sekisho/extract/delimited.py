@@ -15,7 +15,7 @@ from sekisho.extract.header import guess_header_row
 from sekisho.extract.parts import TablePart
 from sekisho.extract.problems import ProblemCode
 from sekisho.extract.sniff import delimiter_for
-from sekisho.extract.textcodec import Decoded, decode_text
+from sekisho.extract.textcodec import STREAM_BYTES, Decoded, decode_text, stream_text
 
 if TYPE_CHECKING:
     from sekisho.extract.dispatch import FileContext, Walker
@@ -24,17 +24,25 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 
 def read_delimited(walker: Walker, data: bytes, ctx: FileContext) -> None:
-    decoded = decode_text(data)
-    if not isinstance(decoded, Decoded):
-        walker.problem(decoded.code, ctx.origin, decoded.detail)
-        return
-    text = decoded.text
-    walker.budget.take_bytes(len(text))
-    delim = _guess_delimiter(text, delimiter_for(ctx.name))
-    # Lines are cut lazily from the text: io.StringIO would copy it into a buffer of four
-    # bytes a character, and a 25 MB CSV is then 100 MB before a single row is read.
-    reader = csv.reader(_lines(text), delimiter=delim)
-    del decoded
+    streamed = stream_text(data) if len(data) >= STREAM_BYTES else None
+    if streamed is not None:  # a large file: its text a megabyte at a time
+        _, pieces = streamed
+        walker.budget.take_bytes(len(data))  # no fewer characters than bytes
+        head = next(pieces, "")
+        lines = _lines_across(head, pieces)
+    else:
+        decoded = decode_text(data)
+        if not isinstance(decoded, Decoded):
+            walker.problem(decoded.code, ctx.origin, decoded.detail)
+            return
+        head = decoded.text
+        walker.budget.take_bytes(len(head))
+        # Lines are cut lazily from the text: io.StringIO would copy it into a buffer of
+        # four bytes a character, and a 25 MB CSV is then 100 MB before a row is read.
+        lines = _lines(head)
+        del decoded
+    reader = csv.reader(lines, delimiter=_guess_delimiter(head, delimiter_for(ctx.name)))
+    del head
     try:
         emit_chunks(walker, reader, ctx.origin, "file")
     except csv.Error as exc:
@@ -51,6 +59,17 @@ def _lines(text: str) -> Iterator[str]:
             return
         yield text[start : stop + 1]
         start = stop + 1
+
+
+def _lines_across(first: str, pieces: Iterator[str]) -> Iterator[str]:
+    """The lines of text that comes in pieces (a line may span two)."""
+    tail = first
+    for piece in pieces:
+        text = tail + piece
+        cut = text.rfind("\n") + 1
+        yield from _lines(text[:cut])
+        tail = text[cut:]
+    yield from _lines(tail)
 
 
 def emit_chunks(
@@ -105,7 +124,7 @@ def emit_chunks(
         start += len(chunk) - (1 if header is not None else 0)
 
 
-CHUNK_ROWS = 20_000
+CHUNK_ROWS = 10_000  # rows per table part: the scan of a 25 MB CSV holds one chunk at a time
 
 
 def _guess_delimiter(text: str, hint: str | None) -> str:

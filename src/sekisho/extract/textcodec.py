@@ -8,7 +8,9 @@ fits none of them is reported, not guessed: a wrong guess would hide personal da
 
 from __future__ import annotations
 
+import codecs
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -54,6 +56,51 @@ def decode_text(data: bytes) -> Decoded | Undecodable:
     if isinstance(decoded, Decoded) and "\r" in decoded.text and "\n" not in decoded.text:
         return Decoded(decoded.text.replace("\r", "\n"), decoded.encoding)
     return decoded
+
+
+STREAM_BYTES = 4 << 20  # from this size a table's text is decoded a piece at a time
+_PIECE = 1 << 20
+
+
+def stream_text(data: bytes) -> tuple[str, Iterator[str]] | None:
+    """The encoding ``decode_text`` would choose and the text a megabyte at a time, for
+    the common case of a large UTF-8, Shift_JIS or EUC-JP file: a 25 MB cp932 CSV is
+    ~38 MB as one ``str``, and a table reader needs only its lines in turn. Each
+    candidate is tried by decoding pieces into nothing first, so the choice (and every
+    refusal) is ``decode_text``'s. None where ``decode_text`` must decide: a BOM,
+    UTF-16/32, ISO-2022, old Mac line ends, control bytes, or no encoding that fits (it
+    then says why)."""
+    if any(data.startswith(bom) for bom, _ in _BOMS) or b"\x1b" in data or b"\n" not in data:
+        return None
+    if _looks_binary(data):
+        return None
+    if _fits(data, "utf-8"):
+        return "utf-8", _pieces(data, "utf-8")
+    cp932, euc = _fits(data, "cp932"), _fits(data, "euc_jp")
+    if not (cp932 or euc):
+        return None
+    if cp932 and euc:
+        return (encoding := _tie_break(data)), _pieces(data, encoding)
+    return ("cp932", _pieces(data, "cp932")) if cp932 else ("euc_jp", _pieces(data, "euc_jp"))
+
+
+def _pieces(data: bytes, encoding: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    view = memoryview(data)
+    for start in range(0, len(data), _PIECE):
+        yield decoder.decode(bytes(view[start : start + _PIECE]), final=False)
+    yield decoder.decode(b"", final=True)
+
+
+def _fits(data: bytes, encoding: str) -> bool:
+    """``_strict`` without keeping the text."""
+    try:
+        for piece in _pieces(data, encoding):
+            if encoding == "cp932" and not _SUSPICIOUS.isdisjoint(piece):
+                return False
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _decode(data: bytes) -> Decoded | Undecodable:

@@ -233,7 +233,9 @@ class Pipeline:
         await self.send_notices(sekisho_id)
         return Outcome(f"250 2.0.0 Ok: {record.state} as {sekisho_id}", action, sekisho_id)
 
-    async def send_as_links(self, submission: Submission, subject: str) -> None:
+    async def send_as_links(
+        self, submission: Submission, subject: str, decision: str | None = None
+    ) -> None:
         """Take the attachments out, seal them, and relay to each recipient a copy naming
         only that recipient's link. A copy is marked sent once the next hop took it: a
         relay retried after a failure sends only the copies that did not leave (with new
@@ -241,8 +243,10 @@ class Pipeline:
         assert self.link_store is not None and self.public_url is not None
         sekisho_id = submission.sekisho_id
         stripped, taken = await self.run_io(link_mail.take_attachments, submission.data)
+        if decision is not None:  # on the copies only: the full message is not copied again
+            stripped = headers.prepend(stripped, ("X-Sekisho-Decision", decision))
         if not taken:
-            await self.upstream.send(submission)
+            await self.upstream.send(submission.with_data(stripped))
             return
         now = utcnow()
         new = [
@@ -354,7 +358,7 @@ class Pipeline:
             if record.action == Action.HOLD and record.then == Action.ENCRYPT:
                 decision = f"approved by {record.decided_by or 'approver'}; encrypted"
                 submission = submission.with_data(
-                    headers.prepend(data, "X-Sekisho-Decision", decision)
+                    headers.prepend(data, ("X-Sekisho-Decision", decision))
                 )
                 await self.send_encrypted(submission, context_of(record))
             elif record.action == Action.HOLD and record.then == Action.LINK:
@@ -364,10 +368,7 @@ class Pipeline:
                         "restart it with both to send this approved message"
                     )
                 decision = f"approved by {record.decided_by or 'approver'}; sent as links"
-                submission = submission.with_data(
-                    headers.prepend(data, "X-Sekisho-Decision", decision)
-                )
-                await self.send_as_links(submission, record.subject_masked)
+                await self.send_as_links(submission, record.subject_masked, decision)
             else:
                 await self.upstream.send(submission)
         except asyncio.CancelledError:
