@@ -2,8 +2,9 @@
 relayed into a Maildir, for a 1 MB and a 25 MB attachment to 11 recipients; each size in
 a fresh process, so the printed peak RSS is that message's. Then a sealed 25 MB file read
 back chunk by chunk.
-Run: ``make bench-links`` (the Postfix relay and downloads over HTTP are
-for ``make bench-gateway``, not measured here yet).
+Run: ``make bench-links`` (approval to relay through real gateway processes, the 25 MB
+release's peak RSS and concurrent downloads over HTTP: ``bench/gateway_links.py``, part
+of ``make bench-gateway``).
 """
 
 from __future__ import annotations
