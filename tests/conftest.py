@@ -49,3 +49,24 @@ def table_detection(detector: Detector, rows: list[list[object]], header: bool =
     from sekisho.extract import TablePart
 
     return detector.detect([TablePart(rows=rows, header_row=0 if header else None)])
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():  # type: ignore[no-untyped-def]
+    """One private PostgreSQL 15 for the session (started on first use)."""
+    from tests import postgres
+
+    require(postgres.available(), "PostgreSQL 15 (apt-get install postgresql) and psycopg")
+    cluster = postgres.Cluster()
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """The store's URL, once for each engine users run: SQLite (the embedded default)
+    and PostgreSQL (the shared store of several processes and hosts)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sekisho.db'}"
+    return request.getfixturevalue("postgres_cluster").new_database()

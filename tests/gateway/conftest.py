@@ -130,12 +130,16 @@ def sink() -> Iterator[Sink]:
 
 
 def start_gateway(
-    tmp_path: Path, upstream: str, policy: Policy, interval: float = 0.2
+    tmp_path: Path,
+    upstream: str,
+    policy: Policy,
+    interval: float = 0.2,
+    database_url: str | None = None,
 ) -> tuple[GatewayConfig, callable]:  # type: ignore[valid-type]
     config = GatewayConfig(
         listen_port=free_port(),
         upstream=upstream,
-        database_url=f"sqlite:///{tmp_path / 'sekisho.db'}",
+        database_url=database_url or f"sqlite:///{tmp_path / 'sekisho.db'}",
         spool_dir=tmp_path / "spool",
         scheduler_interval=interval,
     )
@@ -168,9 +172,13 @@ def start_gateway(
 
 
 @pytest.fixture
-def gateway(tmp_path: Path, sink: Sink) -> Iterator[RunningGateway]:
+def gateway(tmp_path: Path, sink: Sink, database_url: str) -> Iterator[RunningGateway]:
+    """A gateway in this process, on SQLite and on PostgreSQL."""
     config, stop = start_gateway(
-        tmp_path, f"smtp:127.0.0.1:{sink.port}", load_policy(EXAMPLE_POLICY)
-    )  # type: ignore[attr-defined]
+        tmp_path,
+        f"smtp:127.0.0.1:{sink.port}",  # type: ignore[attr-defined]
+        load_policy(EXAMPLE_POLICY),
+        database_url=database_url,
+    )
     yield RunningGateway(config.listen_port, sink, config, stop)
     stop()

@@ -44,8 +44,8 @@ LINK = re.compile(re.escape(PUBLIC) + r"/d/([A-Za-z0-9_-]{43})")
 
 
 class Setup:
-    def __init__(self, tmp_path: Path) -> None:
-        self.database = Database(f"sqlite:///{tmp_path / 'l.db'}")
+    def __init__(self, tmp_path: Path, url: str | None = None) -> None:
+        self.database = Database(url or f"sqlite:///{tmp_path / 'l.db'}")
         self.store = LinkStore(self.database, BlobStore(tmp_path / "blobs"), SECRET)
         self.maildir = tmp_path / "maildir"
         self.pipeline = Pipeline(

@@ -203,9 +203,11 @@ def test_notices_wait_in_the_outbox_until_the_port_takes_them(tmp_path: Path) ->
     assert len(gate.upstream.to(CLERK)) == 3  # two refused attempts, one delivered
 
 
-def test_two_gateways_on_one_database_release_a_message_once(tmp_path: Path) -> None:
-    one = _gate(tmp_path)
-    two = _gate(tmp_path, database=Database(f"sqlite:///{tmp_path / 'sekisho.db'}"))
+def test_two_gateways_on_one_database_release_a_message_once(
+    tmp_path: Path, database_url: str
+) -> None:
+    one = _gate(tmp_path, database=Database(database_url))
+    two = _gate(tmp_path, database=Database(database_url))
     record = _held(one)
     one.database.decide(record.sekisho_id, approve=True, actor=CISO, comment="確認済み")
 
@@ -248,9 +250,9 @@ def test_a_password_goes_only_to_someone_the_city_knows(tmp_path: Path) -> None:
     assert gate.pipeline.may_receive_secret("Clerk+x@kourei.city.example.lg.jp")
 
 
-def test_two_gateways_send_a_waiting_notice_once(tmp_path: Path) -> None:
-    one = _gate(tmp_path)
-    two = _gate(tmp_path, database=Database(f"sqlite:///{tmp_path / 'sekisho.db'}"))
+def test_two_gateways_send_a_waiting_notice_once(tmp_path: Path, database_url: str) -> None:
+    one = _gate(tmp_path, database=Database(database_url))
+    two = _gate(tmp_path, database=Database(database_url))
     one.upstream.down = True
     record = _held(one)
     one.upstream.down = False

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from click.testing import CliRunner
 from sqlalchemy import delete, select
 
@@ -8,8 +6,7 @@ from sekisho.store import AuditEvent, Database
 from sekisho.store.audit import verify
 
 
-def _log(tmp_path: Path) -> tuple[Database, str]:
-    url = f"sqlite:///{tmp_path / 'a.db'}"
+def _log(url: str) -> tuple[Database, str]:
     database = Database(url)
     for number in range(5):
         database.audit(
@@ -18,15 +15,15 @@ def _log(tmp_path: Path) -> tuple[Database, str]:
     return database, url
 
 
-def test_an_intact_log_verifies(tmp_path: Path) -> None:
-    database, url = _log(tmp_path)
+def test_an_intact_log_verifies(database_url: str) -> None:
+    database, url = _log(database_url)
     assert verify(database) == []
     result = CliRunner().invoke(cli, ["audit", "verify", "--db", url])
     assert result.exit_code == 0 and "intact" in result.output
 
 
-def test_a_changed_event_is_found(tmp_path: Path) -> None:
-    database, url = _log(tmp_path)
+def test_a_changed_event_is_found(database_url: str) -> None:
+    database, url = _log(database_url)
     with database.session() as session:
         event = session.scalar(select(AuditEvent).where(AuditEvent.id == 3))
         event.actor = "someone-else"
@@ -35,8 +32,8 @@ def test_a_changed_event_is_found(tmp_path: Path) -> None:
     assert CliRunner().invoke(cli, ["audit", "verify", "--db", url]).exit_code == 1
 
 
-def test_a_deleted_event_is_found(tmp_path: Path) -> None:
-    database, _ = _log(tmp_path)
+def test_a_deleted_event_is_found(database_url: str) -> None:
+    database, _ = _log(database_url)
     with database.session() as session:
         session.execute(delete(AuditEvent).where(AuditEvent.id == 2))
     problems = verify(database)

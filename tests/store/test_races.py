@@ -1,7 +1,8 @@
 """Decisions and the audit chain under real concurrency: threads and processes racing on one
 SQLite file, started together by a barrier. The store, not timing luck, must make exactly
 one of them win (issue 10: approve and reject both "succeeded" in 8 of 10 rounds, and one
-message left after a committed rejection)."""
+message left after a committed rejection). Each runs on SQLite and on a real PostgreSQL
+(row locks and an advisory lock there, BEGIN IMMEDIATE here)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -53,8 +53,8 @@ def _decisions(database: Database, sekisho_id: str) -> list[str]:
         return [a for a in actions if a not in ("message.held", "message.delayed")]
 
 
-def test_approve_reject_and_expiry_of_one_hold_have_one_winner(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'race.db'}")
+def test_approve_reject_and_expiry_of_one_hold_have_one_winner(database_url: str) -> None:
+    database = Database(database_url)
     winners: Counter[str] = Counter()
     for round_ in range(ROUNDS):
         record = _record(f"h{round_}")
@@ -84,8 +84,8 @@ def test_approve_reject_and_expiry_of_one_hold_have_one_winner(tmp_path: Path) -
     assert verify(database) == []
 
 
-def test_two_person_approval_counts_each_approver_once_under_races(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'two.db'}")
+def test_two_person_approval_counts_each_approver_once_under_races(database_url: str) -> None:
+    database = Database(database_url)
     for round_ in range(ROUNDS // 4):
         record = _record(f"t{round_}")
         record.mail_from = SENDER
@@ -110,8 +110,8 @@ def test_two_person_approval_counts_each_approver_once_under_races(tmp_path: Pat
         assert sum(isinstance(r, DecisionError) for r in results) == 1
 
 
-def test_cancel_against_release_of_a_delayed_message(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'cancel.db'}")
+def test_cancel_against_release_of_a_delayed_message(database_url: str) -> None:
+    database = Database(database_url)
     for round_ in range(ROUNDS):
         record = _record(f"d{round_}", state="delayed")
         record.mail_from = SENDER
@@ -168,8 +168,8 @@ def fork() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("fork")
 
 
-def test_approve_against_reject_from_two_processes(tmp_path: Path, fork) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'procs.db'}"
+def test_approve_against_reject_from_two_processes(database_url: str, fork) -> None:  # type: ignore[no-untyped-def]
+    url = database_url
     database = Database(url)
     for round_ in range(ROUNDS):
         record = _record(f"p{round_}")
@@ -199,10 +199,10 @@ def test_approve_against_reject_from_two_processes(tmp_path: Path, fork) -> None
 
 
 def test_the_audit_chain_has_one_writer_across_threads_and_processes(
-    tmp_path: Path,
+    database_url: str,
     fork,  # type: ignore[no-untyped-def]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'chain.db'}"
+    url = database_url
     Database(url).engine.dispose()
     barrier = fork.Barrier(3)
     processes = [

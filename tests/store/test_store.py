@@ -29,24 +29,24 @@ def _record(sekisho_id: str, state: str = "held") -> MessageRecord:
     )
 
 
-def test_migrations_create_the_schema_and_are_idempotent(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'a.db'}"
+def test_migrations_create_the_schema_and_are_idempotent(database_url: str) -> None:
+    url = database_url
     Database(url)
     database = Database(url)  # a second start must not fail or redo anything
     tables = set(inspect(database.engine).get_table_names())
     assert {"messages", "audit_events", "alembic_version"} <= tables
 
 
-def test_transition_is_exclusive(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'a.db'}")
+def test_transition_is_exclusive(database_url: str) -> None:
+    database = Database(database_url)
     database.add_message(_record("m1"))
     assert database.transition("m1", {"held"}, "approved", "approver@city")
     assert not database.transition("m1", {"held"}, "rejected", "someone-else")  # already decided
     assert database.get("m1").state == "approved"
 
 
-def test_audit_events_form_a_hash_chain(tmp_path: Path) -> None:
-    database = Database(f"sqlite:///{tmp_path / 'a.db'}")
+def test_audit_events_form_a_hash_chain(database_url: str) -> None:
+    database = Database(database_url)
     database.add_message(_record("m1"))
     database.transition("m1", {"held"}, "approved", "ciso")
     with database.session() as session:

@@ -26,8 +26,8 @@ PASSWORD = "correct horse battery staple"
 
 
 class Site:
-    def __init__(self, tmp_path: Path) -> None:
-        self.links = Setup(tmp_path)
+    def __init__(self, tmp_path: Path, url: str) -> None:
+        self.links = Setup(tmp_path, url)
         self.database = self.links.database
         for name, role in (
             (CLERK, "sender"),
@@ -71,8 +71,8 @@ class Site:
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> Site:
-    return Site(tmp_path)
+def site(tmp_path: Path, database_url: str) -> Site:
+    return Site(tmp_path, database_url)
 
 
 def test_the_sender_sees_each_recipient_and_revokes_one_at_once(site: Site) -> None:

@@ -53,8 +53,8 @@ def _record(
 
 
 @pytest.fixture
-def site(tmp_path: Path) -> tuple[TestClient, Database]:
-    database = Database(f"sqlite:///{tmp_path / 'w.db'}")
+def site(tmp_path: Path, database_url: str) -> tuple[TestClient, Database]:
+    database = Database(database_url)
     spool = Spool(tmp_path / "spool")
     for name, role in ((CLERK, "sender"), (CISO, "approver"), (AUDITOR, "auditor")):
         database.add_user(name, hash_password(PASSWORD), role)
