@@ -27,6 +27,8 @@ import smtplib
 from aiosmtpd.controller import Controller
 from tests.factories import incident_rows, write_xlsx
 
+from sekisho.gateway.workers import default_processes
+
 SENDER = "clerk@kourei.city.example.lg.jp"
 RECIPIENT = "colleague@city.example.lg.jp"
 
@@ -102,7 +104,9 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def start_gateway(port: int, upstream: int, tmp: Path, name: str) -> subprocess.Popen[bytes]:
+def start_gateway(
+    port: int, upstream: int, tmp: Path, name: str, processes: int = 1
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [
             sys.executable,
@@ -117,6 +121,8 @@ def start_gateway(port: int, upstream: int, tmp: Path, name: str) -> subprocess.
             f"sqlite:///{tmp / f'{name}.db'}",
             "--spool",
             str(tmp / f"{name}-spool"),
+            "--processes",
+            str(processes),
         ],
         stderr=subprocess.DEVNULL,
     )
@@ -157,14 +163,18 @@ def main() -> None:
         ]
     )
     gateway = start_gateway(gateway_port, controller.port, tmp, "bench")
+    many_port = free_port()
+    processes = default_processes()
+    many = start_gateway(many_port, controller.port, tmp, "many", processes)
     try:
         wait_port(relay_port)
         wait_port(gateway_port)
+        wait_port(many_port)
         plain = message(2048)
         workbook = write_xlsx(tmp / "w.xlsx", {"元データ": incident_rows(14000)}).read_bytes()
         with_xlsx = message(2048, ("集計資料.xlsx", workbook))
-        for port in (relay_port, gateway_port):  # warm-up: imports, dictionaries
-            send_all(port, with_xlsx, 2, 1)
+        for port in (relay_port, gateway_port, many_port):  # warm-up: imports, dictionaries
+            send_all(port, with_xlsx, 2 * processes, processes)
         print(
             f"plain message {len(plain):,} bytes; xlsx message {len(with_xlsx):,} bytes (xlsx {len(workbook):,} bytes, 14,000 rows)"
         )
@@ -174,7 +184,12 @@ def main() -> None:
             ("with 1 MB xlsx", with_xlsx, args.xlsx),
         ):
             results = {}
-            for name, port in (("pass-through", relay_port), ("sekisho", gateway_port)):
+            servers = (
+                ("pass-through", relay_port),
+                ("sekisho", gateway_port),
+                (f"sekisho ×{processes}", many_port),
+            )
+            for name, port in servers:
                 seconds, latencies = send_all(port, data, count, args.workers)
                 results[name] = (count / seconds, latencies)
                 print(
@@ -185,6 +200,11 @@ def main() -> None:
             added99 = (percentile(lat, 0.99) - percentile(base_lat, 0.99)) * 1000
             print(
                 f"{label:22} ratio {rate / base_rate:.0%} of pass-through; added latency p50 {added50:.1f} ms, p99 {added99:.1f} ms"
+            )
+            many_rate = results[f"sekisho ×{processes}"][0]
+            print(
+                f"{label:22} {processes} processes: {many_rate / rate:.2f}x one process "
+                f"({many_rate / base_rate:.0%} of pass-through)"
             )
         print(
             f"gateway peak RSS after the rate runs: {peak_rss_mb(gateway.pid):.0f} MB (pass-through: {peak_rss_mb(relay.pid):.0f} MB)"
@@ -211,7 +231,9 @@ def main() -> None:
             big_gateway.wait(10)
     finally:
         gateway.terminate()
+        many.terminate()
         relay.terminate()
+        many.wait(20)
         gateway.wait(10)
         relay.wait(10)
         controller.stop()

@@ -103,6 +103,8 @@ class Gateway:
                 str(policy),
                 "--interval",
                 "0.05",
+                "--processes",
+                "1",
                 "--secret",
                 SECRET,
                 "--public-url",

@@ -208,6 +208,13 @@ def _scan_with_progress(
     default=None,
     help="Serve Prometheus metrics (verdicts, scan latency) on this port.",
 )
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes accepting on the same port, each scanning on its own core "
+    "(default: one per core).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every message's verdict.")
 def gateway(
     listen: str,
@@ -223,13 +230,15 @@ def gateway(
     public_url: str | None,
     blob_dir: Path,
     metrics_port: int | None,
+    processes: int | None,
     verbose: bool,
 ) -> None:
     """Run the SMTP content filter (Postfix after-queue) and its scheduler."""
-    if metrics_port is not None:
-        from prometheus_client import start_http_server
+    from sekisho.gateway.workers import default_processes
 
-        start_http_server(metrics_port, addr="127.0.0.1")
+    processes = processes or default_processes()
+    if metrics_port is not None:
+        _serve_metrics(metrics_port, processes)
     import asyncio
     import logging
 
@@ -259,10 +268,36 @@ def gateway(
         blob_dir=blob_dir,
     )
     click.echo(
-        f"sekisho gateway: listening on {config.listen_host}:{config.listen_port}, delivering to {config.upstream}",
+        f"sekisho gateway: listening on {config.listen_host}:{config.listen_port}, "
+        f"delivering to {config.upstream}, {processes} process(es)",
         err=True,
     )
-    asyncio.run(serve(config, policy))
+    if processes == 1:
+        asyncio.run(serve(config, policy))
+        return
+    from sekisho.gateway.workers import supervise
+
+    supervise(config, policy, processes)
+
+
+def _serve_metrics(port: int, processes: int) -> None:
+    """Prometheus metrics on ``port``; with several workers, summed over them through
+    prometheus_client's multiprocess mode (each worker writes its own files)."""
+    if processes == 1:
+        from prometheus_client import start_http_server
+
+        start_http_server(port, addr="127.0.0.1")
+        return
+    import os
+    import tempfile
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sekisho-metrics-")
+    from prometheus_client import CollectorRegistry, start_http_server
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    start_http_server(port, addr="127.0.0.1", registry=registry)
 
 
 @cli.group()

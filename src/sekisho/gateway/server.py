@@ -38,6 +38,7 @@ class GatewayConfig:
     scheduler_interval: float = 5.0
     relay_timeout: float = 60.0  # each relay command; the floor of a whole transfer
     shutdown_grace: float = 5.0  # on SIGTERM, seconds messages in progress may finish
+    reuse_port: bool = False  # several worker processes accept on one port (SO_REUSEPORT)
     web_url: str | None = None  # with secret: cancel links in delay notices
     secret: str | None = None
     public_url: str | None = None  # with secret: the download links of action ``link``
@@ -115,7 +116,10 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
     loop = asyncio.get_running_loop()
     sessions: weakref.WeakSet[GatewaySMTP] = weakref.WeakSet()
     server = await loop.create_server(
-        smtp_factory(handler, config, sessions), config.listen_host, config.listen_port
+        smtp_factory(handler, config, sessions),
+        config.listen_host,
+        config.listen_port,
+        reuse_port=config.reuse_port or None,
     )
     scheduler = asyncio.create_task(run_forever(pipeline, config.scheduler_interval))
     stop = asyncio.Event()
