@@ -172,6 +172,28 @@ def test_login_is_rate_limited(site) -> None:  # type: ignore[no-untyped-def]
     assert client.post("/login", data={"username": CISO, "password": PASSWORD}).status_code == 429
 
 
+def test_the_login_throttle_holds_across_web_processes(tmp_path: Path, database_url: str) -> None:
+    """Two web apps on one database (two processes or hosts behind a balancer): failures
+    counted by one block the other, and the table keeps no address or client in clear."""
+    from sqlalchemy import select
+
+    from sekisho.store.models import LoginFailure
+
+    database = Database(database_url)
+    database.add_user(CISO, hash_password(PASSWORD), "approver")
+    first, second = (
+        TestClient(create_app(Database(database_url), Spool(tmp_path / "s"), "secret"))
+        for _ in range(2)
+    )
+    for client in (first, second, first, second, first):
+        wrong = client.post("/login", data={"username": CISO, "password": "wrong"})
+        assert wrong.status_code == 401
+    assert second.post("/login", data={"username": CISO, "password": PASSWORD}).status_code == 429
+    with database.reading() as session:
+        keys = list(session.scalars(select(LoginFailure.key)))
+    assert len(keys) == 10 and not any("ciso" in k or "testclient" in k for k in keys)
+
+
 def test_security_headers_health_and_metrics(site) -> None:  # type: ignore[no-untyped-def]
     client, _ = site
     response = client.get("/login")

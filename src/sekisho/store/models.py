@@ -97,6 +97,17 @@ class Notice(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class LoginFailure(Base):
+    """One failed login, under a hash of what it counts against (an account, a client
+    address): the throttle of every web process reads the same rows."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
 class User(Base):
     """A person of the web UI. ``role``: sender (own messages), approver, auditor
     (read-only), admin. The username is the person's mail address."""

@@ -26,12 +26,12 @@ from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy, lint, parse_policy
 from sekisho.store import Database, Spool, State, User, utcnow
 from sekisho.store.links import LinkStore
+from sekisho.store.logins import LoginThrottle
 from sekisho.web.link_status import link_status
 from sekisho.web.security import (
     SECURITY_HEADERS,
     SESSION_COOKIE,
     SESSION_SECONDS,
-    LoginLimiter,
     Session,
     Sessions,
     check_password,
@@ -81,7 +81,7 @@ def create_app(
 
     sessions = Sessions(secret)
     signer = LinkSigner(secret, "")
-    limiter = LoginLimiter()
+    limiter = LoginThrottle(database)  # in the store: one count for every web process
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

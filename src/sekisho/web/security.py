@@ -4,8 +4,6 @@ token, login rate limiting, and security headers on every response."""
 from __future__ import annotations
 
 import secrets
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -61,26 +59,3 @@ class Sessions:
         except BadSignature:
             return None
         return Session(data["u"], data["c"])
-
-
-class LoginLimiter:
-    """At most ``attempts`` failed logins per account and per client in ``window`` seconds."""
-
-    def __init__(self, attempts: int = 5, window: float = 300.0) -> None:
-        self.attempts = attempts
-        self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        for key in keys:
-            failures = self._failures[key]
-            while failures and now - failures[0] > self.window:
-                failures.popleft()
-            if len(failures) >= self.attempts:
-                return True
-        return False
-
-    def failed(self, *keys: str) -> None:
-        for key in keys:
-            self._failures[key].append(time.monotonic())
