@@ -3,7 +3,8 @@ same machine in the same run (the ratio is the figure), added latency p50/p99, a
 gateway's peak RSS, for plain 2 KB messages and for messages with a 1 MB xlsx; then one
 message with a 25 MB attachment. Messages go to an internal recipient so both servers
 relay them. Then the link path (``bench/gateway_links.py``): approved mail released as
-links, a 25 MB file as links, 10 concurrent downloads. Run: ``make bench-gateway``.
+links, a 25 MB file as links, 10 concurrent downloads; and held messages/s on SQLite and
+PostgreSQL (``bench/held_store.py``). Run: ``make bench-gateway``.
 """
 
 from __future__ import annotations
@@ -241,6 +242,9 @@ def main() -> None:
     from bench.gateway_links import main as link_path
 
     link_path(args.link_runs)
+    from bench.held_store import main as held_store
+
+    held_store()
 
 
 if __name__ == "__main__":
