@@ -347,6 +347,14 @@ def audit_verify(database_url: str) -> None:
     "default http://PUBLIC-LISTEN. With --secret, the message page can ask to delete.",
 )
 @BLOBS_OPTION
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes for each listener (sessions, CSRF and the login throttle hold "
+    "across them).",
+)
 def web(
     listen: str,
     database_url: str,
@@ -356,12 +364,20 @@ def web(
     public_listen: str | None,
     public_url: str | None,
     blob_dir: Path,
+    workers: int,
 ) -> None:
     """Run the web UI: approval queue, senders' mail, audit log; with --public-listen, the
     recipients' download pages on a second port meant to face outside."""
     import secrets as _secrets
 
     import uvicorn
+
+    if workers > 1:
+        _web_workers(
+            workers, listen, database_url, spool_dir, policy_path, secret, public_listen,
+            public_url, blob_dir,
+        )  # fmt: skip
+        return
 
     from sekisho.gateway.server import return_big_buffers_to_the_system
     from sekisho.policy import load_policy
@@ -400,6 +416,81 @@ def web(
         await asyncio.gather(*(server.serve() for server in servers))
 
     asyncio.run(both())
+
+
+def _web_workers(  # type: ignore[no-untyped-def]
+    workers: int,
+    listen: str,
+    database_url: str,
+    spool_dir: Path,
+    policy_path: Path | None,
+    secret: str | None,
+    public_listen: str | None,
+    public_url: str | None,
+    blob_dir: Path,
+) -> None:
+    """``sekisho web --workers N``: uvicorn's own worker processes for each listener, the
+    settings handed over in the environment (see ``web.served``)."""
+    import multiprocessing
+    import os
+    import secrets as _secrets
+
+    from sekisho.store import Database
+    from sekisho.web.served import settings_env
+
+    if public_listen is not None and not secret:
+        raise click.UsageError("--public-listen needs --secret (the gateway's, for the links)")
+    Database(database_url).engine.dispose()  # the schema, once, before any worker
+    os.environ.update(
+        settings_env(
+            db=database_url,
+            spool=str(spool_dir),
+            policy=str(policy_path) if policy_path else None,
+            # One secret for every worker, or a session made by one is refused by the next.
+            secret=secret or _secrets.token_urlsafe(32),
+            blobs=str(blob_dir),
+            public_url=(public_url or f"http://{public_listen}")
+            if secret and (public_url or public_listen)
+            else None,
+        )
+    )
+    public = None
+    if public_listen is not None:
+        public = multiprocessing.get_context("spawn").Process(
+            target=_serve_public_workers, args=(public_listen, workers)
+        )
+        public.start()
+        click.echo(
+            f"sekisho web: public links http://{public_listen}/d/… ({workers} workers)", err=True
+        )
+    click.echo(f"sekisho web: http://{listen}/ ({workers} workers)", err=True)
+    try:
+        _serve_workers("sekisho.web.served:staff_app", listen, workers)
+    finally:
+        if public is not None:
+            public.terminate()
+            public.join(15)
+
+
+def _serve_public_workers(listen: str, workers: int) -> None:
+    # A multiprocessing child's stdin is a descriptor its own children cannot reopen, and
+    # uvicorn hands stdin on to its workers unless there is none.
+    sys.stdin = None  # type: ignore[assignment]
+    _serve_workers("sekisho.web.served:public_app", listen, workers)
+
+
+def _serve_workers(factory: str, listen: str, workers: int) -> None:
+    import uvicorn
+
+    host, _, port = listen.rpartition(":")
+    uvicorn.run(
+        factory,
+        factory=True,
+        host=host or "127.0.0.1",
+        port=int(port),
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @cli.group()
