@@ -372,6 +372,10 @@ def web(
 
     import uvicorn
 
+    if public_url is None and public_listen is not None:
+        public_url = f"http://{public_listen}"
+    if not secret:
+        public_url = None  # deletion requests are signed with the secret the listener checks
     if workers > 1:
         _web_workers(
             workers, listen, database_url, spool_dir, policy_path, secret, public_listen,
@@ -385,8 +389,6 @@ def web(
     from sekisho.web.app import create_app
 
     return_big_buffers_to_the_system()  # each download's 1 MiB chunks go back when sent
-    if public_url is None and public_listen is not None:
-        public_url = f"http://{public_listen}"
     database = Database(database_url)
     app = create_app(
         database,
@@ -394,8 +396,7 @@ def web(
         secret or _secrets.token_urlsafe(32),
         load_policy(policy_path),
         links=_link_store(database, blob_dir, secret or ""),
-        # Deletion requests are signed with the secret the public listener checks.
-        public_url=public_url if secret else None,
+        public_url=public_url,
     )
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
@@ -449,9 +450,7 @@ def _web_workers(  # type: ignore[no-untyped-def]
             # One secret for every worker, or a session made by one is refused by the next.
             secret=secret or _secrets.token_urlsafe(32),
             blobs=str(blob_dir),
-            public_url=(public_url or f"http://{public_listen}")
-            if secret and (public_url or public_listen)
-            else None,
+            public_url=public_url,
         )
     )
     public = None

@@ -133,8 +133,9 @@ def create_app(
         error: str | None = None,
         done: str | None = None,
     ) -> HTMLResponse:
-        status = link_status(links.recipients(sekisho_id) if links else [], utcnow())
-        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
+        rows = links.recipients(sekisho_id) if links else []
+        status = link_status(rows, utcnow())
+        sender = sender_of(record, rows)
         context: dict[str, Any] = {"classes": [], "required": 1}
         if record is not None:
             context["classes"] = [(r, current_policy().recipient_class(r)) for r in record.rcpt_to]
@@ -159,8 +160,10 @@ def create_app(
             **context,
         )
 
-    def linked_sender(sekisho_id: str) -> str:
-        rows = links.recipients(sekisho_id) if links else []
+    def sender_of(record: Any, rows: list) -> str:  # type: ignore[type-arg]
+        """The message's sender: its record's, or (left as links only) its links'."""
+        if record is not None:
+            return record.mail_from
         return rows[0].sender if rows else ""
 
     def left(record: Any, status: Any) -> bool:
@@ -171,17 +174,18 @@ def create_app(
         """Revoke and ask to delete: the sender for their own mail, approvers, admins."""
         return user.role in APPROVERS or own(user, sender)
 
-    def viewable(request: Request, sekisho_id: str) -> tuple[User, Session, Any]:
-        """The user, their session and the message (None when it left as links only, so
-        the message table never held it); 404 when neither exists, 403 when not theirs."""
+    def viewable(request: Request, sekisho_id: str) -> tuple[User, Session, Any, str]:
+        """The user, their session, the message (None when it left as links only, so the
+        message table never held it) and its sender; 404 when neither exists, 403 when
+        not theirs."""
         user, session = current(request)
         record = database.get(sekisho_id)
-        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
+        sender = sender_of(record, links.recipients(sekisho_id) if links and not record else [])
         if record is None and not sender:
             raise HTTPException(status_code=404)
         if user.role not in APPROVERS | {"auditor"} and not own(user, sender):
             raise HTTPException(status_code=403, detail="権限がありません / forbidden")
-        return user, session, record
+        return user, session, record, sender
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
@@ -314,7 +318,7 @@ def create_app(
 
     @app.get("/messages/{sekisho_id}", response_class=HTMLResponse)
     def message(request: Request, sekisho_id: str) -> HTMLResponse:
-        user, session, record = viewable(request, sekisho_id)
+        user, session, record, _ = viewable(request, sekisho_id)
         return message_page(request, session, user, record, sekisho_id)
 
     @app.post("/messages/{sekisho_id}/revoke", response_class=HTMLResponse)
@@ -322,9 +326,8 @@ def create_app(
         request: Request, sekisho_id: str, recipient: str = Form(""), csrf: str = Form("")
     ) -> HTMLResponse:
         """One recipient's link (``recipient``) or all of the message's; at once."""
-        user, session, record = viewable(request, sekisho_id)
+        user, session, record, sender = viewable(request, sekisho_id)
         check_csrf(session, csrf)
-        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
         if links is None or not may_take_back(user, sender):
             raise HTTPException(status_code=403, detail="権限がありません / forbidden")
         known = {r.address for r in links.recipients(sekisho_id)}
@@ -345,9 +348,8 @@ def create_app(
         """Mail every recipient a request to delete the message, with a signed link."""
         from sekisho.actions.deletion import request_composer
 
-        user, session, record = viewable(request, sekisho_id)
+        user, session, record, sender = viewable(request, sekisho_id)
         check_csrf(session, csrf)
-        sender = record.mail_from if record is not None else linked_sender(sekisho_id)
         if links is None or public_url is None or not may_take_back(user, sender):
             raise HTTPException(status_code=403, detail="権限がありません / forbidden")
         status = link_status(links.recipients(sekisho_id), utcnow())
