@@ -135,8 +135,10 @@ def start_gateway(
     policy: Policy,
     interval: float = 0.2,
     database_url: str | None = None,
+    blobs: str | None = None,
 ) -> tuple[GatewayConfig, callable]:  # type: ignore[valid-type]
     config = GatewayConfig(
+        blob_dir=blobs or tmp_path / "blobs",
         listen_port=free_port(),
         upstream=upstream,
         database_url=database_url or f"sqlite:///{tmp_path / 'sekisho.db'}",
@@ -173,12 +175,14 @@ def start_gateway(
 
 @pytest.fixture
 def gateway(tmp_path: Path, sink: Sink, database_url: str) -> Iterator[RunningGateway]:
-    """A gateway in this process, on SQLite and on PostgreSQL."""
+    """A gateway in this process, on SQLite with the spool directory, and on PostgreSQL with
+    everything in the database (``--blobs db``)."""
     config, stop = start_gateway(
         tmp_path,
         f"smtp:127.0.0.1:{sink.port}",  # type: ignore[attr-defined]
         load_policy(EXAMPLE_POLICY),
         database_url=database_url,
+        blobs="db" if database_url.startswith("postgresql") else None,
     )
     yield RunningGateway(config.listen_port, sink, config, stop)
     stop()

@@ -21,6 +21,7 @@ from sekisho.gateway.upstream import MaildirUpstream
 from sekisho.policy import parse_policy
 from sekisho.scan import Scanner
 from sekisho.store import Database, Spool, utcnow
+from sekisho.store.blobs import DatabaseBlobs, held_files, link_files
 from sekisho.store.links import LinkStore, link_state
 from sekisho.store.sealed import BlobStore
 from sekisho.web.public import Clock, create_public_app
@@ -44,15 +45,16 @@ LINK = re.compile(re.escape(PUBLIC) + r"/d/([A-Za-z0-9_-]{43})")
 
 
 class Setup:
-    def __init__(self, tmp_path: Path, url: str | None = None) -> None:
+    def __init__(self, tmp_path: Path, url: str | None = None, blobs: str | None = None) -> None:
         self.database = Database(url or f"sqlite:///{tmp_path / 'l.db'}")
-        self.store = LinkStore(self.database, BlobStore(tmp_path / "blobs"), SECRET)
+        blobs = blobs or str(tmp_path / "blobs")
+        self.store = LinkStore(self.database, BlobStore(link_files(self.database, blobs)), SECRET)
         self.maildir = tmp_path / "maildir"
         self.pipeline = Pipeline(
             Scanner(),
             parse_policy(POLICY),
             self.database,
-            Spool(tmp_path / "spool"),
+            held_files(self.database, tmp_path / "spool", blobs),
             MaildirUpstream(self.maildir),
             link_store=self.store,
             public_url=PUBLIC,
@@ -302,6 +304,38 @@ def test_a_sealed_file_is_not_its_plaintext(tmp_path: Path) -> None:
     path.write_bytes(whole[:head] + chunks[1] + chunks[0] + chunks[2])
     with pytest.raises(BlobDamaged):
         b"".join(blobs.open("x.sealed", key, len(data)))
+
+
+def test_every_file_in_postgresql_with_blobs_db(tmp_path: Path, postgres_cluster) -> None:  # type: ignore[no-untyped-def]
+    """``--blobs db``: several hosts share nothing but PostgreSQL; the sealed files live
+    in it, as sealed as on disk, and the command line finds them there."""
+    import json
+
+    from click.testing import CliRunner
+
+    from sekisho.cli.main import cli
+
+    url = postgres_cluster.new_database()
+    setup = Setup(tmp_path, url, blobs="db")
+    sekisho_id = setup.send(RECIPIENTS)
+    token = setup.tokens()[RECIPIENTS[0]]
+    setup.confirm(token)
+    response = setup.client.get(f"/d/{token}/f/1")
+    assert response.status_code == 200 and response.content == ROSTER
+    assert not (tmp_path / "blobs").exists() and not (tmp_path / "spool").exists()
+    stored = DatabaseBlobs(setup.database, "links")
+    (name,) = stored.names()
+    assert ROSTER[:40] not in stored.read(name)
+    shown = CliRunner().invoke(
+        cli, ["message", "show", sekisho_id, "--db", url, "--blobs", "db", "--format", "json"]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert [r["downloads"] for r in json.loads(shown.output)["recipients"]] == [1, 0, 0]
+    revoked = CliRunner().invoke(
+        cli, ["message", "revoke", sekisho_id, "--db", url, "--blobs", "db", "--actor", "ciso"]
+    )
+    assert revoked.exit_code == 0, revoked.output
+    assert setup.client.get(f"/d/{token}/f/1").status_code == 410
 
 
 def _cli(setup: Setup, tmp_path: Path, *args: str):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sekisho.store import Database
+from sekisho.store.blobs import held_files
 from tests.extract.builders import eml_bytes, zip_bytes
 from tests.factories import csv_bytes, incident_rows, write_xlsx
 from tests.gateway.conftest import RunningGateway
@@ -67,7 +68,11 @@ def test_the_incident_is_held_and_reaches_nobody(gateway: RunningGateway, tmp_pa
     database = Database(gateway.config.database_url)
     (record,) = database.messages("held")
     assert record.records == 300 and record.then == "encrypt"
-    assert (gateway.config.spool_dir / record.spool_name).exists()
+    held = held_files(database, gateway.config.spool_dir, gateway.config.blob_dir)
+    assert (held.size(record.spool_name) or 0) > len(workbook)  # the original, base64 and all
+    assert (gateway.config.spool_dir / record.spool_name).exists() == (
+        gateway.config.blob_dir != "db"
+    )
     # The queue's view of it: subject and attachment, nothing of the residents.
     assert record.subject_masked == "認定者一覧の送付"
     assert record.attachments == [

@@ -21,7 +21,8 @@ from sekisho.gateway.submission import Submission
 from sekisho.gateway.upstream import UpstreamError
 from sekisho.policy import load_policy
 from sekisho.scan import Scanner
-from sekisho.store import Database, MessageRecord, Spool, utcnow
+from sekisho.store import Database, MessageRecord, utcnow
+from sekisho.store.blobs import Blobs, held_files
 from tests.extract.builders import eml_bytes, zip_bytes
 from tests.factories import csv_bytes
 from tests.gateway.conftest import EXAMPLE_POLICY
@@ -56,7 +57,7 @@ class Gate:
     pipeline: Pipeline
     upstream: Recorder
     database: Database
-    spool: Spool
+    spool: Blobs
 
     def receive(self, submission: Submission) -> str:
         return asyncio.run(self.pipeline.process(submission)).reply
@@ -65,10 +66,16 @@ class Gate:
         return asyncio.run(run_once(self.pipeline))
 
 
-def _gate(tmp_path: Path, name: str = "gate", database: Database | None = None) -> Gate:
+def _gate(
+    tmp_path: Path, name: str = "gate", database: Database | None = None, blobs: str = ""
+) -> Gate:
+    """A pipeline on ``database``; its quarantine the spool directory, or with blobs="db"
+    (and on PostgreSQL) the database, as several hosts with nothing else shared run."""
     upstream = Recorder()
     database = database or Database(f"sqlite:///{tmp_path / 'sekisho.db'}")
-    spool = Spool(tmp_path / "spool")
+    if database.engine.dialect.name == "postgresql":
+        blobs = "db"
+    spool = held_files(database, tmp_path / "spool", blobs or str(tmp_path / "blobs"))
     pipeline = Pipeline(Scanner(), load_policy(EXAMPLE_POLICY), database, spool, upstream)
     return Gate(pipeline, upstream, database, spool)
 
@@ -219,8 +226,9 @@ def test_two_gateways_on_one_database_release_a_message_once(
     assert len(one.upstream.to(OUTSIDER)) + len(two.upstream.to(OUTSIDER)) == 1
 
 
-def test_the_quarantine_copy_goes_after_the_grace_period(tmp_path: Path) -> None:
-    gate = _gate(tmp_path)
+@pytest.mark.parametrize("blobs", ["", "db"])
+def test_the_quarantine_copy_goes_after_the_grace_period(tmp_path: Path, blobs: str) -> None:
+    gate = _gate(tmp_path, blobs=blobs)
     old = _held(gate)
     gate.receive(_roster_mail(to="other@example.com"))
     recent = next(r for r in gate.database.messages("held") if r.id != old.id)
@@ -237,6 +245,7 @@ def test_the_quarantine_copy_goes_after_the_grace_period(tmp_path: Path) -> None
     (event,) = gate.database.events(action="message.spool_removed")
     assert event.sekisho_id == old.sekisho_id and old.spool_name in event.detail["files"]
     assert gate.run().spool_removed == 0
+    assert (tmp_path / "spool").exists() != (blobs == "db")  # the database held the copies
 
 
 def test_a_password_goes_only_to_someone_the_city_knows(tmp_path: Path) -> None:

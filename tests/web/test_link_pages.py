@@ -27,7 +27,8 @@ PASSWORD = "correct horse battery staple"
 
 class Site:
     def __init__(self, tmp_path: Path, url: str) -> None:
-        self.links = Setup(tmp_path, url)
+        # On PostgreSQL every file lives in the database too (``--blobs db``).
+        self.links = Setup(tmp_path, url, "db" if url.startswith("postgresql") else None)
         self.database = self.links.database
         for name, role in (
             (CLERK, "sender"),

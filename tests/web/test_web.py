@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from sekisho.policy import load_policy
 from sekisho.store import Database, MessageRecord, Spool, utcnow
+from sekisho.store.blobs import held_files
 from sekisho.web.app import create_app
 from sekisho.web.security import hash_password
 
@@ -55,7 +56,9 @@ def _record(
 @pytest.fixture
 def site(tmp_path: Path, database_url: str) -> tuple[TestClient, Database]:
     database = Database(database_url)
-    spool = Spool(tmp_path / "spool")
+    # On PostgreSQL the quarantine is in the database too (``--blobs db``).
+    blobs = "db" if database_url.startswith("postgresql") else str(tmp_path / "blobs")
+    spool = held_files(database, tmp_path / "spool", blobs)
     for name, role in ((CLERK, "sender"), (CISO, "approver"), (AUDITOR, "auditor")):
         database.add_user(name, hash_password(PASSWORD), role)
     held = _record("held1")

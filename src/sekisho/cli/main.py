@@ -44,8 +44,9 @@ BLOBS_OPTION = click.option(
     "blob_dir",
     default="var/blobs",
     show_default=True,
-    type=click.Path(path_type=Path),
-    help="Sealed files of download links (shared by the gateway and the public listener).",
+    help="Directory of the sealed files of download links (shared by the gateway and the "
+    "public listener), or db: those and the quarantine in the database (several hosts "
+    "then share nothing but PostgreSQL).",
 )
 
 
@@ -228,7 +229,7 @@ def gateway(
     web_url: str | None,
     secret: str | None,
     public_url: str | None,
-    blob_dir: Path,
+    blob_dir: str,
     metrics_port: int | None,
     processes: int | None,
     verbose: bool,
@@ -363,7 +364,7 @@ def web(
     secret: str | None,
     public_listen: str | None,
     public_url: str | None,
-    blob_dir: Path,
+    blob_dir: str,
     workers: int,
 ) -> None:
     """Run the web UI: approval queue, senders' mail, audit log; with --public-listen, the
@@ -385,17 +386,18 @@ def web(
 
     from sekisho.gateway.server import return_big_buffers_to_the_system
     from sekisho.policy import load_policy
-    from sekisho.store import Database, Spool
+    from sekisho.store import Database
+    from sekisho.store.blobs import held_files
     from sekisho.web.app import create_app
 
     return_big_buffers_to_the_system()  # each download's 1 MiB chunks go back when sent
     database = Database(database_url)
     app = create_app(
         database,
-        Spool(spool_dir),
+        held_files(database, spool_dir, blob_dir),
         secret or _secrets.token_urlsafe(32),
         load_policy(policy_path),
-        links=_link_store(database, blob_dir, secret or ""),
+        links=link_store(database, blob_dir, secret or ""),
         public_url=public_url,
     )
     host, _, port = listen.rpartition(":")
@@ -428,7 +430,7 @@ def _web_workers(  # type: ignore[no-untyped-def]
     secret: str | None,
     public_listen: str | None,
     public_url: str | None,
-    blob_dir: Path,
+    blob_dir: str,
 ) -> None:
     """``sekisho web --workers N``: uvicorn's own worker processes for each listener, the
     settings handed over in the environment (see ``web.served``)."""
@@ -449,7 +451,7 @@ def _web_workers(  # type: ignore[no-untyped-def]
             policy=str(policy_path) if policy_path else None,
             # One secret for every worker, or a session made by one is refused by the next.
             secret=secret or _secrets.token_urlsafe(32),
-            blobs=str(blob_dir),
+            blobs=blob_dir,
             public_url=public_url,
         )
     )
@@ -606,7 +608,7 @@ def run_all(
         Spool(home / "spool"),
         config.secret or "",
         policy,
-        links=_link_store(database, home / "blobs", config.secret or ""),
+        links=link_store(database, home / "blobs", config.secret or ""),
         public_url=config.public_url,
     )
     web_server = _server(app, http)
@@ -640,18 +642,20 @@ def _server(app, listen: str):  # type: ignore[no-untyped-def]
     )
 
 
-def _link_store(database, blob_dir: Path, secret: str):  # type: ignore[no-untyped-def]
+def link_store(database, blobs: str | Path, secret: str):  # type: ignore[no-untyped-def]
+    """The links of ``database`` with their sealed files where ``--blobs`` says."""
+    from sekisho.store.blobs import link_files
     from sekisho.store.links import LinkStore
     from sekisho.store.sealed import BlobStore
 
-    return LinkStore(database, BlobStore(blob_dir), secret)
+    return LinkStore(database, BlobStore(link_files(database, blobs)), secret)
 
 
-def _public_server(database, blob_dir: Path, secret: str, listen: str):  # type: ignore[no-untyped-def]
+def _public_server(database, blobs: str | Path, secret: str, listen: str):  # type: ignore[no-untyped-def]
     """The public listener (download links, deletion confirmations) on ``listen``."""
     from sekisho.web.public import create_public_app
 
-    return _server(create_public_app(_link_store(database, blob_dir, secret), secret), listen)
+    return _server(create_public_app(link_store(database, blobs, secret), secret), listen)
 
 
 @cli.group()

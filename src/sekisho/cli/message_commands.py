@@ -4,7 +4,6 @@ operations team use these; the names and the JSON shape are kept stable)."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 import orjson
@@ -21,13 +20,12 @@ def message_group() -> None:
     """One message: its state and its links; revoke them, ask recipients to delete it."""
 
 
-def _links(database_url: str, blob_dir: Path, secret: str):  # type: ignore[no-untyped-def]
+def _links(database_url: str, blob_dir: str, secret: str):  # type: ignore[no-untyped-def]
+    from sekisho.cli.main import link_store
     from sekisho.store import Database
-    from sekisho.store.links import LinkStore
-    from sekisho.store.sealed import BlobStore
 
     database = Database(database_url)
-    return database, LinkStore(database, BlobStore(blob_dir), secret or "-")
+    return database, link_store(database, blob_dir, secret or "-")
 
 
 def message_summary(database, links, sekisho_id: str) -> dict | None:  # type: ignore[no-untyped-def]
@@ -72,7 +70,7 @@ def _iso(moment) -> str | None:  # type: ignore[no-untyped-def]
 @click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human")
 @DB_OPTION
 @BLOBS_OPTION
-def show(sekisho_id: str, fmt: str, database_url: str, blob_dir: Path) -> None:
+def show(sekisho_id: str, fmt: str, database_url: str, blob_dir: str) -> None:
     """State of SEKISHO_ID and, per recipient, its link and deletion confirmation."""
     database, links = _links(database_url, blob_dir, "")
     summary = message_summary(database, links, sekisho_id)
@@ -97,7 +95,7 @@ def show(sekisho_id: str, fmt: str, database_url: str, blob_dir: Path) -> None:
 @DB_OPTION
 @BLOBS_OPTION
 def revoke(
-    sekisho_id: str, recipient: str | None, actor: str, database_url: str, blob_dir: Path
+    sekisho_id: str, recipient: str | None, actor: str, database_url: str, blob_dir: str
 ) -> None:
     """Revoke SEKISHO_ID's links (all, or one recipient's): effective at once."""
     from sekisho.store import utcnow
@@ -125,7 +123,7 @@ def revoke(
 @BLOBS_OPTION
 @_SECRET_OPTION
 def ask_delete(
-    sekisho_id: str, actor: str, public_url: str, database_url: str, blob_dir: Path, secret: str
+    sekisho_id: str, actor: str, public_url: str, database_url: str, blob_dir: str, secret: str
 ) -> None:
     """Mail each recipient of SEKISHO_ID a request to delete it, with a confirmation link."""
     from sekisho.actions.deletion import request_composer

@@ -20,7 +20,8 @@ from sekisho.gateway.smtp import GatewaySMTP
 from sekisho.gateway.upstream import upstream_from
 from sekisho.policy import Policy
 from sekisho.scan import Scanner
-from sekisho.store import Database, Spool
+from sekisho.store import Database
+from sekisho.store.blobs import held_files, link_files
 from sekisho.store.links import LinkStore
 from sekisho.store.sealed import BlobStore
 
@@ -42,13 +43,14 @@ class GatewayConfig:
     web_url: str | None = None  # with secret: cancel links in delay notices
     secret: str | None = None
     public_url: str | None = None  # with secret: the download links of action ``link``
-    blob_dir: Path = Path("blobs")  # sealed files of links
+    # Sealed files of links: a directory, or "db" for the database (held originals too).
+    blob_dir: Path | str = Path("blobs")
 
 
 def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
     database = Database(config.database_url)
     link_store = (
-        LinkStore(database, BlobStore(config.blob_dir), config.secret)
+        LinkStore(database, BlobStore(link_files(database, config.blob_dir)), config.secret)
         if config.public_url and config.secret
         else None
     )
@@ -59,7 +61,7 @@ def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
         link_store=link_store,
         public_url=config.public_url,
         link_secret=config.secret,
-        spool=Spool(config.spool_dir),
+        spool=held_files(database, config.spool_dir, config.blob_dir),
         upstream=upstream_from(config.upstream, config.relay_timeout),
         links=LinkSigner(config.secret, config.web_url)
         if config.web_url and config.secret

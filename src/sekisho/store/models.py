@@ -97,6 +97,20 @@ class Notice(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class BlobPiece(Base):
+    """A stored file in pieces, for ``--blobs db`` (``store.blobs.DatabaseBlobs``): the
+    quarantine's originals and the sealed files of links, so that several hosts share
+    nothing but the database. Pieces, not one value, so that a 25 MB file is written and
+    read one piece in memory at a time."""
+
+    __tablename__ = "blob_pieces"
+
+    area: Mapped[str] = mapped_column(String(16), primary_key=True)  # "held", "links"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class LoginFailure(Base):
     """One failed login, under a hash of what it counts against (an account, a client
     address): the throttle of every web process reads the same rows."""

@@ -1,8 +1,9 @@
 """Files kept encrypted at rest: AES-256-GCM with a fresh key per file, in chunks, so that a
 25 MB attachment is served to ten recipients at once without being decrypted whole.
 
-The key lives in the database, the sealed bytes in the blob directory: a copy of either
-alone reveals nothing. Each chunk has its own nonce (the file's random prefix and the
+The key lives in the database, the sealed bytes in the blob store (a directory, or the
+database's own ``blob_pieces`` with ``--blobs db``): a copy of either alone reveals
+nothing. Each chunk has its own nonce (the file's random prefix and the
 chunk's number) and authenticates its number and whether it is the last one (the STREAM
 construction of Hoang, Reyhanitabar, Rogaway and Vizár), so chunks cannot be reordered,
 dropped or the file cut short without ``BlobDamaged``.
@@ -21,6 +22,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from sekisho.errors import SekishoError
+from sekisho.store.blobs import Blobs
 from sekisho.store.spool import Spool
 
 MAGIC = b"SKB1"
@@ -65,11 +67,11 @@ def sealed_size(size: int) -> int:
 
 
 class BlobStore:
-    """Sealed files in a directory (written durably, like the quarantine), read back in
-    chunks."""
+    """Sealed files in a blob store (written durably, like the quarantine), read back in
+    chunks. A ``Path`` means a directory of them."""
 
-    def __init__(self, directory: Path) -> None:
-        self._files = Spool(directory)
+    def __init__(self, files: Blobs | Path) -> None:
+        self._files: Blobs = Spool(files) if isinstance(files, Path) else files
 
     def put(self, name: str, data: bytes) -> bytes:
         """Seal and store ``data`` as ``name``; the key (for the database) is returned."""
@@ -84,14 +86,15 @@ class BlobStore:
         """The plaintext of ``name``, chunk by chunk. ``BlobDamaged`` before the first byte
         when the file is missing or its size is wrong; during the stream when a chunk does
         not authenticate (then what was sent is all the recipient gets)."""
-        path = self._files.path(name)
+        on_disk = self._files.size(name)
+        if on_disk is None:
+            raise BlobDamaged(f"{name}: missing")
+        if on_disk != sealed_size(size):
+            raise BlobDamaged(f"{name}: {on_disk} bytes stored, {sealed_size(size)} expected")
         try:
-            on_disk = path.stat().st_size
+            handle = self._files.open(name)
         except FileNotFoundError as exc:
             raise BlobDamaged(f"{name}: missing") from exc
-        if on_disk != sealed_size(size):
-            raise BlobDamaged(f"{name}: {on_disk} bytes on disk, {sealed_size(size)} expected")
-        handle = path.open("rb")
         head = handle.read(_HEAD)
         if head[:4] != MAGIC:
             handle.close()

@@ -1,4 +1,5 @@
-"""The quarantine: held and delayed messages as files, written durably.
+"""The quarantine: held and delayed messages as files, written durably. Also the directory
+backend of every ``store.blobs.Blobs`` (the sealed files of links live in one too).
 
 "Durably" means the bytes reached the disk before the gateway says 250: written to a
 temporary name, fsync'd, renamed, and the directory fsync'd so the rename survives a
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 
 class Spool:
@@ -52,6 +54,15 @@ class Spool:
 
     def read(self, name: str) -> bytes:
         return self.path(name).read_bytes()
+
+    def open(self, name: str) -> BinaryIO:
+        return self.path(name).open("rb")
+
+    def size(self, name: str) -> int | None:
+        try:
+            return self.path(name).stat().st_size
+        except FileNotFoundError:
+            return None
 
     def exists(self, name: str) -> bool:
         return self.path(name).exists()

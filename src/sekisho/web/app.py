@@ -24,7 +24,8 @@ from sekisho.addresses import same_mailbox
 from sekisho.detect.entities import label
 from sekisho.errors import DecisionError
 from sekisho.policy import Policy, default_policy, lint, parse_policy
-from sekisho.store import Database, Spool, State, User, utcnow
+from sekisho.store import Database, State, User, utcnow
+from sekisho.store.blobs import Blobs
 from sekisho.store.links import LinkStore
 from sekisho.store.logins import LoginThrottle
 from sekisho.web.link_status import link_status
@@ -57,7 +58,7 @@ def _safe_next(target: str) -> str:
 
 def create_app(
     database: Database,
-    spool: Spool,
+    spool: Blobs,
     secret: str,
     policy: Policy | None = None,
     links: LinkStore | None = None,

@@ -26,24 +26,25 @@ def _setting(name: str) -> str | None:
 
 
 def _links(database):  # type: ignore[no-untyped-def]
+    from sekisho.store.blobs import link_files
     from sekisho.store.links import LinkStore
     from sekisho.store.sealed import BlobStore
 
-    return LinkStore(
-        database, BlobStore(Path(_setting("BLOBS") or "var/blobs")), _setting("SECRET") or ""
-    )
+    files = link_files(database, _setting("BLOBS") or "var/blobs")
+    return LinkStore(database, BlobStore(files), _setting("SECRET") or "")
 
 
 def staff_app() -> FastAPI:
     from sekisho.policy import load_policy
-    from sekisho.store import Database, Spool
+    from sekisho.store import Database
+    from sekisho.store.blobs import held_files
     from sekisho.web.app import create_app
 
     database = Database(_setting("DB") or "sqlite:///var/sekisho.db")
     policy = _setting("POLICY")
     return create_app(
         database,
-        Spool(Path(_setting("SPOOL") or "var/spool")),
+        held_files(database, _setting("SPOOL") or "var/spool", _setting("BLOBS") or "var/blobs"),
         _setting("SECRET") or "",
         load_policy(Path(policy) if policy else None),
         links=_links(database),
