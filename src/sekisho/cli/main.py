@@ -414,11 +414,7 @@ def web(
         _server(app, listen),
         _public_server(database, blob_dir, secret, public_listen),
     ]
-
-    async def both() -> None:
-        await asyncio.gather(*(server.serve() for server in servers))
-
-    asyncio.run(both())
+    asyncio.run(_serve_until_signal(servers))
 
 
 def _web_workers(  # type: ignore[no-untyped-def]
@@ -556,6 +552,12 @@ def user_add(
     help="HOST:PORT of the MTA's re-injection port (default: a Maildir under --home).",
 )
 @policy_option("Policy file (default: the embedded default; an admin can upload newer ones).")
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Gateway worker processes (default: one per core); the web UI runs beside them.",
+)
 def run_all(
     home: Path,
     smtp: str,
@@ -563,6 +565,7 @@ def run_all(
     public_listen: str,
     upstream: str | None,
     policy_path: Path | None,
+    processes: int | None,
 ) -> None:
     """The gateway and the web UI together on embedded defaults (what ``make run`` starts)."""
     import asyncio
@@ -570,6 +573,7 @@ def run_all(
     import secrets as _secrets
 
     from sekisho.gateway.server import GatewayConfig, serve
+    from sekisho.gateway.workers import default_processes, supervisor_process
     from sekisho.policy import load_policy
     from sekisho.store import Database, Spool
     from sekisho.web.app import create_app
@@ -612,34 +616,77 @@ def run_all(
         public_url=config.public_url,
     )
     web_server = _server(app, http)
-    click.echo(f"Gateway  SMTP  {config.listen_host}:{config.listen_port} → {config.upstream}")
+    processes = processes or default_processes()
+    click.echo(
+        f"Gateway  SMTP  {config.listen_host}:{config.listen_port} → {config.upstream}  "
+        f"({processes} process{'es' if processes > 1 else ''})"
+    )
     public_server = _public_server(database, home / "blobs", config.secret or "", public_listen)
     click.echo(f"Web UI   http://{http_host or '127.0.0.1'}:{http_port}/")
     click.echo(f"Links    http://{public_listen}/d/…  (the public listener)")
     click.echo("Try: .venv/bin/sekisho demo send")
 
-    async def both() -> None:
-        # Whichever stops first (Ctrl-C reaches one of them) stops the other.
-        tasks = [
-            asyncio.create_task(serve(config, policy)),
-            asyncio.create_task(web_server.serve()),
-            asyncio.create_task(public_server.serve()),
-        ]
-        _, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        for task in pending:
-            task.cancel()
+    # One process: the gateway in this loop. Several: a supervisor process with its
+    # workers (``sekisho gateway --processes``), watched from this loop.
+    supervisor = supervisor_process(config, policy, processes) if processes > 1 else None
 
-    asyncio.run(both())
+    async def watch() -> None:
+        assert supervisor is not None
+        while supervisor.is_alive():
+            await asyncio.sleep(0.5)
+
+    gateway_task = serve(config, policy) if supervisor is None else watch()
+    try:
+        asyncio.run(_serve_until_signal([web_server, public_server], gateway_task))
+    finally:
+        if supervisor is not None:
+            supervisor.terminate()  # SIGTERM: the workers drain, then the supervisor ends
+            supervisor.join(config.shutdown_grace + 10)
 
 
 def _server(app, listen: str):  # type: ignore[no-untyped-def]
-    """A uvicorn server for ``app`` on ``HOST:PORT`` (quiet: Sekisho logs its own)."""
+    """A uvicorn server for ``app`` on ``HOST:PORT`` (quiet: Sekisho logs its own), that
+    leaves signals to ``_serve_until_signal``."""
+    import contextlib
+
     import uvicorn
 
+    class Server(uvicorn.Server):
+        # uvicorn's own handlers re-raise the signal once the server has stopped: the
+        # process then dies of it before the rest (a second listener, the gateway's
+        # workers) has shut down.
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[no-untyped-def]
+            yield
+
     host, _, port = listen.rpartition(":")
-    return uvicorn.Server(
+    return Server(
         uvicorn.Config(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
     )
+
+
+async def _serve_until_signal(servers: list, other=None) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Run uvicorn ``servers`` (and the coroutine ``other``) until SIGINT, SIGTERM or any
+    of them ends; then each server is asked to exit and ``other`` is cancelled, and all
+    are awaited: a clean exit, no traceback."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    tasks = [asyncio.create_task(server.serve()) for server in servers]
+    if other is not None:
+        tasks.append(asyncio.create_task(other))
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait([*tasks, stopping], return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    for server in servers:
+        server.should_exit = True
+    if other is not None:
+        tasks[-1].cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def link_store(database, blobs: str | Path, secret: str):  # type: ignore[no-untyped-def]

@@ -45,11 +45,35 @@ def _worker(config: GatewayConfig, policy: Policy, level: int) -> None:
 
     from sekisho.gateway.server import serve
 
-    with contextlib.suppress(OSError):  # not glibc: a killed parent may leave workers behind
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    _die_with_parent()
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which tells us
     asyncio.run(serve(config, policy))
+
+
+def supervisor_process(
+    config: GatewayConfig, policy: Policy, processes: int
+) -> multiprocessing.process.BaseProcess:
+    """``supervise`` in a process of its own, started (``sekisho run``: the web UI keeps
+    this process's loop). It dies with its parent, and its workers with it."""
+    process = multiprocessing.get_context("spawn").Process(
+        target=_supervisor,
+        args=(config, policy, processes, logging.getLogger().getEffectiveLevel()),
+        name="sekisho-gateway",
+    )
+    process.start()
+    return process
+
+
+def _supervisor(config: GatewayConfig, policy: Policy, processes: int, level: int) -> None:
+    _die_with_parent()
+    logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    supervise(config, policy, processes)
+
+
+def _die_with_parent() -> None:
+    with contextlib.suppress(OSError):  # not glibc: a killed parent may leave us behind
+        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def supervise(config: GatewayConfig, policy: Policy, processes: int) -> None:
