@@ -45,6 +45,28 @@ def test_transition_is_exclusive(database_url: str) -> None:
     assert database.get("m1").state == "approved"
 
 
+def test_a_senders_messages_and_the_counts_come_from_sql(database_url: str) -> None:
+    database = Database(database_url)
+    senders = {
+        "m1": "Clerk@City.example.lg.jp",  # case
+        "m2": "clerk+tax@city.example.lg.jp",  # sub-address
+        "m3": "clerk%city.example.lg.jp@relay.example.lg.jp",  # the % hack
+        "m4": "clerk2@city.example.lg.jp",  # another person, same prefix
+        "m5": "clerk@other.example.jp",  # another domain
+        "m6": "c_erk@city.example.lg.jp",  # LIKE's wildcard is not one here
+    }
+    for sekisho_id, sender in senders.items():
+        record = _record(sekisho_id, "delivered" if sekisho_id in ("m2", "m4") else "held")
+        record.mail_from = sender
+        database.add_message(record)
+    mine = database.messages_from("clerk@city.example.lg.jp")
+    assert [r.sekisho_id for r in mine] == ["m3", "m2", "m1"]  # newest first
+    assert [r.sekisho_id for r in database.messages_from("c_erk@city.example.lg.jp")] == ["m6"]
+    assert len(database.messages_from("CLERK@city.example.lg.jp", limit=2)) == 2
+    assert database.count_by_state() == {"held": 4, "delivered": 2}
+    database.ping()
+
+
 def test_audit_events_form_a_hash_chain(database_url: str) -> None:
     database = Database(database_url)
     database.add_message(_record("m1"))

@@ -190,7 +190,7 @@ def create_app(
 
     @app.get("/healthz", response_class=PlainTextResponse)
     def healthz() -> str:
-        database.messages(State.HELD)  # the database answers
+        database.ping()
         return "ok"
 
     @app.get("/metrics")
@@ -202,9 +202,7 @@ def create_app(
             ["state"],
             registry=registry,
         )
-        counts: dict[str, int] = {}
-        for record in database.messages():
-            counts[record.state] = counts.get(record.state, 0) + 1
+        counts = database.count_by_state()
         for state in State:
             gauge.labels(state=str(state)).set(counts.get(state, 0))
         # In `sekisho run` the gateway shares this process: its counters (verdicts, scan
@@ -476,7 +474,7 @@ def create_app(
     @app.get("/mine", response_class=HTMLResponse)
     def mine(request: Request) -> HTMLResponse:
         user, session = current(request)
-        records = [r for r in database.messages() if own(user, r.mail_from)]
+        records = database.messages_from(user.username, current_policy().recipient_delimiter)
         linked = [m for m in (links.link_messages() if links else []) if own(user, m[1])]
         return page(
             request, "mine.html", session, user=user, messages=records, linked=linked, error=None

@@ -1,0 +1,73 @@
+"""Accounts of the web UI; every change audited (never the hash)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    select,
+)
+
+from sekisho.store.engine import Store, utcnow
+from sekisho.store.models import User
+
+
+class Users(Store):
+    def add_user(
+        self,
+        username: str,
+        password_hash: str,
+        role: str,
+        departments: list[str] | None = None,
+        actor: str = "admin",
+    ) -> None:
+        with self.session() as session:
+            session.add(
+                User(
+                    username=username.lower(),
+                    password_hash=password_hash,
+                    role=role,
+                    departments=list(departments or []),
+                    created_at=utcnow(),
+                )
+            )
+            detail = {
+                "username": username.lower(),
+                "role": role,
+                "departments": list(departments or []),
+            }
+            self._audit(session, actor, "user.added", None, detail)
+
+    def change_user(
+        self,
+        username: str,
+        actor: str,
+        *,
+        role: str | None = None,
+        disabled: bool | None = None,
+        password_hash: str | None = None,
+    ) -> None:
+        """Change an account's role, disable or enable it, or set a new password; audited
+        as ``user.changed`` with what changed (never the hash)."""
+        with self.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                raise KeyError(username)
+            detail: dict = {"username": user.username}
+            if role is not None and role != user.role:
+                detail["role"] = [user.role, role]
+                user.role = role
+            if disabled is not None and disabled != user.disabled:
+                detail["disabled"] = disabled
+                user.disabled = disabled
+            if password_hash is not None:
+                detail["password"] = "reset"
+                user.password_hash = password_hash
+            if len(detail) > 1:
+                self._audit(session, actor, "user.changed", None, detail)
+
+    def users(self) -> list[User]:
+        with self.session() as session:
+            return list(session.scalars(select(User).order_by(User.username)))
+
+    def user(self, username: str) -> User | None:
+        with self.session() as session:
+            return session.scalar(select(User).where(User.username == username.lower()))
