@@ -31,9 +31,10 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench scripts
 	$(BIN)/ruff check --fix src tests bench scripts
 
-## bench-speed: the incident workbook's scan time against calamine's bare read, peak RSS
+## bench-speed: the incident workbook's scan time against calamine's bare read, peak RSS; ms per 100 KB of text
 bench-speed: $(STAMP)
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/text_scan.py
 
 ## bench-hostile: bombs, huge and corrupt files: time and peak RSS per case
 bench-hostile: $(STAMP)

@@ -117,3 +117,47 @@ def test_a_split_facility_address_describes_nobody(detector: Detector) -> None:
 )
 def test_spaces_between_the_parts_of_an_address(detector: Detector, text: str) -> None:
     assert entities_in(detector, text) == ["ADDRESS"]
+
+
+def _every_position(recognizer, text: str) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    """The reference: try an address at every position, left to right."""
+    found, i = [], 0
+    while i < len(text):
+        match = recognizer._address_at(text, i)
+        if match is None:
+            i += 1
+            continue
+        found.append((i, match[0], match[1].name))
+        i = match[0]
+    return found
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_looking_only_before_numbers_finds_what_every_position_finds(seed: int) -> None:
+    import random
+
+    from faker import Faker
+
+    from sekisho.detect.normalize import normalize
+    from sekisho.detect.recognizers.address import AddressRecognizer
+
+    rng = random.Random(seed)
+    fake = Faker("ja_JP")
+    fake.seed_instance(seed)
+    extra = [
+        "北海道札幌市中央区北一条西二丁目",
+        "東京都 千代田区 千代田1-1",
+        "大阪府架空市中町3番地の5",  # an unlisted municipality
+        "横浜市港北区日吉本町一丁目2番3号 ハイツ日吉201号室",
+        "〒100-0001 東京都千代田区千代田1番1号",
+        "大和町26丁目",
+    ]
+    pieces = []
+    for _ in range(rng.randint(3, 12)):
+        pieces.append(fake.text(max_nb_chars=rng.choice([10, 60, 300]))[: rng.randint(0, 300)])
+        pieces.append(rng.choice([fake.address(), fake.address(), *extra]))
+    text = normalize("".join(pieces)).text
+    recognizer = AddressRecognizer()
+    got = [(c.start, c.end, c.pattern.name) for c in recognizer.candidates(text)]
+    assert got == _every_position(recognizer, text)
+    assert got  # the generated text holds addresses

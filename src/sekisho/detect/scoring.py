@@ -22,8 +22,11 @@ REPORT_THRESHOLD = 0.5
 WINDOW_BEFORE = 30
 WINDOW_AFTER = 15
 
-_DIGIT = re.compile(r"[0-9]")
+_DIGITS = re.compile(r"[0-9]+")
 _LETTER = re.compile(r"[^\W\d_]")
+# Characters kept on each side of a run of digits for the recognizers that need one: more
+# than any label, separator or suffix an entity's match takes beside its digits.
+DIGIT_MARGIN = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,25 +78,61 @@ def folded_words(recognizer: type[Recognizer]) -> tuple[Words, Words]:
 
 def propose(registry: Iterable[Recognizer], text: str, outer_context: str) -> list[Hit]:
     """Weighed, non-overlapping proposals of every recognizer in one normalised string."""
-    has_digit = _DIGIT.search(text) is not None
+    windows = digit_windows(text)
     has_at = "@" in text
     has_letter = _LETTER.search(text) is not None
     hits: list[Hit] = []
     for recognizer in registry:
         needs = recognizer.needs
         if (
-            (needs == "digit" and not has_digit)
+            (needs == "digit" and not windows)
             or (needs == "@" and not has_at)
             or (needs == "letter" and not has_letter)
         ):
             continue
-        for candidate in recognizer.candidates(text):
+        found = (
+            windowed(recognizer, text, windows) if needs == "digit" else recognizer.candidates(text)
+        )
+        for candidate in found:
             hit = weigh(recognizer, candidate, text, outer_context)
             if hit is not None:
                 hits.append(hit)
     if hits and "/" in text:
         hits = _outside_url_paths(hits, text)
     return resolve_overlaps(hits)
+
+
+def digit_windows(text: str) -> list[tuple[int, int]]:
+    """Where the recognizers that need a digit look: each run of digits with
+    ``DIGIT_MARGIN`` characters on either side, overlapping ones merged; the whole text
+    when that is most of it, none when it has no digit. Prose with a phone number in it
+    is then read by a dozen number patterns around the number, not over every character
+    (~35 ms of a 100 KB letter's ~110 ms)."""
+    windows: list[tuple[int, int]] = []
+    for run in _DIGITS.finditer(text):
+        start, end = max(0, run.start() - DIGIT_MARGIN), run.end() + DIGIT_MARGIN
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    if not windows:
+        return []
+    covered = sum(min(end, len(text)) - start for start, end in windows)
+    return [(0, len(text))] if covered * 2 >= len(text) else windows
+
+
+def windowed(
+    recognizer: Recognizer, text: str, windows: list[tuple[int, int]]
+) -> Iterable[Candidate]:
+    """``recognizer``'s candidates in ``windows`` of ``text``, placed in the whole text. A
+    window begins and ends beside a non-digit (runs closer than twice the margin share
+    one), so a number is never cut in two."""
+    if windows == [(0, len(text))]:
+        yield from recognizer.candidates(text)
+        return
+    for start, end in windows:
+        for c in recognizer.candidates(text[start:end]):
+            yield Candidate(c.start + start, c.end + start, c.value, c.pattern, c.context)
 
 
 def weigh(recognizer: Recognizer, cand: Candidate, text: str, outer: str) -> Hit | None:
