@@ -33,6 +33,7 @@ from sekisho.gateway.records import context_of, stored_record, submission_of
 from sekisho.gateway.submission import Submission, notice_submission
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
+from sekisho.policy.source import PolicySource
 from sekisho.scan import FileReport, Scanner
 from sekisho.store import Action, Database, MessageRecord, Notice, Spool, utcnow
 from sekisho.store.database import recipient_domains
@@ -66,18 +67,19 @@ class Pipeline:
     link_secret: str | None = None  # signs deletion confirmations (reminders)
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
     audit: BatchedAudit = field(init=False)
-    policy_version: int | None = None  # the uploaded policy in force (None: the start-up one)
+    # The policy in force (``policy``) as the web reads it too: uploads replace it.
+    policies: PolicySource = field(init=False)
 
     def reload_policy(self) -> bool:
         """Take the newest policy uploaded from the web UI, if there is a newer one."""
-        from sekisho.policy import parse_policy
-
-        latest = self.database.latest_policy()
-        if latest is None or latest.id == self.policy_version:
+        if not self.policies.refresh():
             return False
-        self.policy = parse_policy(latest.text)  # linted on upload
-        self.policy_version = latest.id
-        log.warning("policy version %d in force (uploaded by %s)", latest.id, latest.uploaded_by)
+        self.policy = self.policies.policy
+        log.warning(
+            "policy version %d in force (uploaded by %s)",
+            self.policies.version,
+            self.policies.uploaded_by,
+        )
         self.warn_if_links_cannot_leave()
         return True
 
@@ -96,7 +98,13 @@ class Pipeline:
         )
         return True
 
+    @property
+    def policy_version(self) -> int | None:
+        """The uploaded policy in force (None: the start-up one)."""
+        return self.policies.version
+
     def __post_init__(self) -> None:
+        self.policies = PolicySource(self.policy, self.database.latest_policy)
         self.audit = BatchedAudit(lambda events: self.run_io(self.database.audit_many, events))
 
     async def process(self, submission: Submission) -> Outcome:

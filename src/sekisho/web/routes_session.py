@@ -1,0 +1,139 @@
+"""Signing in and out, the signed links of notice mails, the language switch, and the
+service's own endpoints (health, metrics)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
+
+from sekisho.store import State
+from sekisho.web.context import APPROVERS, Viewer, Web, safe_next
+from sekisho.web.security import SESSION_COOKIE, SESSION_SECONDS, check_password
+
+
+def router(web: Web) -> APIRouter:
+    routes = APIRouter()
+    database = web.database
+    signed_in = Depends(web.viewer)  # the signed-in user, or the login page
+
+    @routes.get("/lang/{code}")
+    def switch_language(code: str, next: str = "/") -> Response:
+        response = RedirectResponse(safe_next(next) or "/", status_code=303)
+        response.set_cookie(
+            "lang",
+            "en" if code == "en" else "ja",
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+        )
+        return response
+
+    @routes.get("/healthz", response_class=PlainTextResponse)
+    def healthz() -> str:
+        database.ping()
+        return "ok"
+
+    @routes.get("/metrics")
+    def metrics() -> Response:
+        registry = CollectorRegistry()
+        gauge = Gauge(
+            "sekisho_messages",
+            "Messages known to the gateway, by state",
+            ["state"],
+            registry=registry,
+        )
+        counts = database.count_by_state()
+        for state in State:
+            gauge.labels(state=str(state)).set(counts.get(state, 0))
+        # In `sekisho run` with one process the gateway shares this one: its counters
+        # (verdicts, scan latency) are in the default registry.
+        body = generate_latest(registry) + generate_latest(REGISTRY)
+        return Response(body, media_type="text/plain; version=0.0.4")
+
+    @routes.get("/login")
+    def login_form(request: Request, next: str = "") -> Response:
+        return web.page(request, "login.html", None, error=None, next=safe_next(next))
+
+    @routes.post("/login")
+    def login(
+        request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("")
+    ) -> Response:
+        client = request.client.host if request.client else "?"
+        keys = (f"user:{username.lower()}", f"client:{client}")
+        if web.limiter.blocked(*keys):
+            response = web.page(
+                request,
+                "login.html",
+                None,
+                error="試行回数が多すぎます。しばらく待ってください / too many attempts",
+            )
+            response.status_code = 429
+            return response
+        user = database.user(username)
+        if user is None or user.disabled or not check_password(user.password_hash, password):
+            web.limiter.failed(*keys)
+            database.audit(username.lower(), "login.failed", None, {"client": client})
+            response = web.page(
+                request,
+                "login.html",
+                None,
+                error="ユーザー名またはパスワードが違います / wrong user name or password",
+            )
+            response.status_code = 401
+            return response
+        database.audit(user.username, "login", None, {"client": client})
+        home = (
+            "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
+        )
+        response = RedirectResponse(safe_next(next) or home, status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE,
+            web.sessions.issue(user.username),
+            max_age=SESSION_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+        return response
+
+    @routes.post("/logout")
+    def logout(viewer: Viewer = signed_in, csrf: str = Form("")) -> Response:
+        web.check_csrf(viewer, csrf)
+        response = RedirectResponse("/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE)
+        return response
+
+    @routes.get("/link/{token}")
+    def link(request: Request, token: str) -> Response:
+        """A link from a notice mail: signed, single-use, and only after logging in."""
+        session = web.sessions.read(request.cookies.get(SESSION_COOKIE))
+        user = database.user(session.username) if session else None
+        if user is None:
+            return RedirectResponse(f"/login?next=/link/{token}", status_code=303)
+        found = web.signer.read(token)
+        if found is None:
+            raise HTTPException(
+                status_code=400, detail="無効なリンクです / invalid or expired link"
+            )
+        if any(
+            e.detail.get("nonce") == found.nonce
+            for e in database.events(action="link.used", sekisho_id=found.sekisho_id)
+        ):
+            raise HTTPException(
+                status_code=410, detail="このリンクは使用済みです / this link was already used"
+            )
+        database.audit(
+            user.username,
+            "link.used",
+            found.sekisho_id,
+            {"nonce": found.nonce, "purpose": found.purpose},
+        )
+        return RedirectResponse(f"/messages/{found.sekisho_id}", status_code=303)
+
+    @routes.get("/", include_in_schema=False)
+    def home(viewer: Viewer = signed_in) -> Response:
+        target = "/queue" if viewer.user.role in APPROVERS else "/mine"
+        return RedirectResponse(target, status_code=303)
+
+    return routes
