@@ -2,7 +2,8 @@
 same machine in the same run (the ratio is the figure), added latency p50/p99, and the
 gateway's peak RSS, for plain 2 KB messages and for messages with a 1 MB xlsx; then one
 message with a 25 MB attachment. Messages go to an internal recipient so both servers
-relay them. Then the link path (``bench/gateway_links.py``): approved mail released as
+relay them. Then small mail under a load of workbooks and memory under 20 big ones at once
+(``bench/gateway_load.py``), the link path (``bench/gateway_links.py``): approved mail released as
 links, a 25 MB file as links, 10 concurrent downloads; and held messages/s on SQLite and
 PostgreSQL (``bench/held_store.py``). Run: ``make bench-gateway``.
 """
@@ -25,24 +26,13 @@ sys.path.insert(0, str(ROOT))
 
 import smtplib
 
-from aiosmtpd.controller import Controller
+from bench.sink import start_sink
 from tests.factories import incident_rows, write_xlsx
 
 from sekisho.gateway.workers import default_processes
 
 SENDER = "clerk@kourei.city.example.lg.jp"
 RECIPIENT = "colleague@city.example.lg.jp"
-
-
-class Sink:
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        with self.lock:
-            self.count += 1
-        return "250 OK"
 
 
 def free_port() -> int:
@@ -142,15 +132,7 @@ def main() -> None:
     parser.add_argument("--link-runs", type=int, default=7, help="approvals timed per path")
     args = parser.parse_args()
 
-    sink = Sink()
-    controller = Controller(
-        sink,
-        hostname="127.0.0.1",
-        port=free_port(),
-        decode_data=False,
-        data_size_limit=128 * 1024 * 1024,
-    )
-    controller.start()
+    sink, sink_port = start_sink()
     tmp = Path(tempfile.mkdtemp())
     relay_port, gateway_port = free_port(), free_port()
     relay = subprocess.Popen(
@@ -160,13 +142,13 @@ def main() -> None:
             "--listen",
             str(relay_port),
             "--upstream",
-            str(controller.port),
+            str(sink_port),
         ]
     )
-    gateway = start_gateway(gateway_port, controller.port, tmp, "bench")
+    gateway = start_gateway(gateway_port, sink_port, tmp, "bench")
     many_port = free_port()
     processes = default_processes()
-    many = start_gateway(many_port, controller.port, tmp, "many", processes)
+    many = start_gateway(many_port, sink_port, tmp, "many", processes)
     try:
         wait_port(relay_port)
         wait_port(gateway_port)
@@ -211,7 +193,7 @@ def main() -> None:
             f"gateway peak RSS after the rate runs: {peak_rss_mb(gateway.pid):.0f} MB (pass-through: {peak_rss_mb(relay.pid):.0f} MB)"
         )
         big_gateway_port = free_port()
-        big_gateway = start_gateway(big_gateway_port, controller.port, tmp, "big")
+        big_gateway = start_gateway(big_gateway_port, sink_port, tmp, "big")
         try:
             wait_port(big_gateway_port)
             send_all(big_gateway_port, plain, 5, 1)  # warm-up: dictionaries loaded, as in service
@@ -237,8 +219,12 @@ def main() -> None:
         many.wait(20)
         gateway.wait(10)
         relay.wait(10)
-        controller.stop()
+        sink.terminate()
+        sink.wait(10)
 
+    from bench.gateway_load import main as under_load
+
+    under_load()
     from bench.gateway_links import main as link_path
 
     link_path(args.link_runs)

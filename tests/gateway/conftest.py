@@ -136,9 +136,11 @@ def start_gateway(
     interval: float = 0.2,
     database_url: str | None = None,
     blobs: str | None = None,
+    scan_processes: int = 0,  # threads: a child per test gateway would cost ~2 s each
 ) -> tuple[GatewayConfig, callable]:  # type: ignore[valid-type]
     config = GatewayConfig(
         blob_dir=blobs or tmp_path / "blobs",
+        scan_processes=scan_processes,
         listen_port=free_port(),
         upstream=upstream,
         database_url=database_url or f"sqlite:///{tmp_path / 'sekisho.db'}",

@@ -14,6 +14,42 @@ def test_wire_form_turns_bare_line_ends_into_crlf() -> None:
     assert _wire(b"a\nb\rc\r\n") == b"a\r\nb\r\nc\r\n.\r\n"
 
 
+def _reference(data: bytes) -> bytes:
+    """RFC 5321's wire form, line by line: CRLF line ends, a leading dot doubled."""
+    import re
+
+    lines = re.split(rb"\r\n|\r|\n", data)
+    if lines[-1] == b"":
+        lines.pop()
+    stuffed = [b"." + line if line.startswith(b".") else line for line in lines]
+    return b"".join(line + b"\r\n" for line in stuffed) + b".\r\n"
+
+
+def test_a_dot_after_a_bare_cr_cannot_end_the_data_early() -> None:
+    """SMTP smuggling: a bare CR before a lone dot would become the end of data at the
+    next hop, and the rest of the message its commands."""
+    data = b"Subject: x\r\n\r\nhi\r.\r\nMAIL FROM:<evil@example.com>\r\nRCPT TO:<x@y>\r\n"
+    wire = _wire(data)
+    assert wire.endswith(b"\r\n.\r\n")
+    assert b"\r\n.\r\n" not in wire[:-5]
+    assert b"\r\n..\r\nMAIL FROM" in wire
+
+
+def test_the_wire_form_is_the_reference_on_random_messages() -> None:
+    """CRLF-only messages take the fast path, others the general one: both as RFC 5321."""
+    import random
+
+    rng = random.Random(5)
+    for _ in range(500):
+        pieces = [b"a", b".", b"..", b"\r\n", b"\r\n", b"x" * 50]
+        if rng.random() < 0.3:
+            pieces += [b"\r", b"\n"]
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        if not data:
+            continue
+        assert _wire(data) == _reference(data), data
+
+
 def test_large_messages_go_in_slices_of_the_original() -> None:
     data = (b"x" * 1000 + b"\r\n") * 3000
     chunks = list(wire_chunks(data))

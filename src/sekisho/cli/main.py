@@ -216,6 +216,14 @@ def _scan_with_progress(
     help="Worker processes accepting on the same port, each scanning on its own core "
     "(default: one per core).",
 )
+@click.option(
+    "--scan-processes",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Child processes of each worker that scan big messages, so that SMTP never "
+    "waits for a scan (0: scan in threads of the worker).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Log every message's verdict.")
 def gateway(
     listen: str,
@@ -232,6 +240,7 @@ def gateway(
     blob_dir: str,
     metrics_port: int | None,
     processes: int | None,
+    scan_processes: int,
     verbose: bool,
 ) -> None:
     """Run the SMTP content filter (Postfix after-queue) and its scheduler."""
@@ -267,6 +276,7 @@ def gateway(
         secret=secret,
         public_url=public_url,
         blob_dir=blob_dir,
+        scan_processes=scan_processes,
     )
     click.echo(
         f"sekisho gateway: listening on {config.listen_host}:{config.listen_port}, "

@@ -30,11 +30,12 @@ from sekisho.gateway import records
 from sekisho.gateway.auditlog import BatchedAudit
 from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.records import context_of, stored_record, submission_of
+from sekisho.gateway.scan_pool import ScanPool, facts_of
 from sekisho.gateway.submission import Submission, notice_submission
 from sekisho.gateway.upstream import Upstream
-from sekisho.policy import Attachment, MessageFacts, Policy, Verdict, evaluate, facts_from_report
+from sekisho.policy import MessageFacts, Policy, Verdict, evaluate
 from sekisho.policy.source import PolicySource
-from sekisho.scan import FileReport, Scanner
+from sekisho.scan import Scanner
 from sekisho.store import Action, Database, MessageRecord, Notice, Spool, utcnow
 from sekisho.store.database import recipient_domains
 from sekisho.store.links import LinkStore, NewFile
@@ -65,7 +66,13 @@ class Pipeline:
     link_store: LinkStore | None = None  # action link: sealed files and recipients' links
     public_url: str | None = None  # where recipients open their links
     link_secret: str | None = None  # signs deletion confirmations (reminders)
-    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
+    # Blocking I/O (database, fsync) and scans have a pool each: a small message's commit
+    # never waits in line behind two workbooks being scanned.
+    executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=4))
+    scans: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=2))
+    # Big messages are scanned in child processes when there is a pool (the gateway's
+    # default), in the ``scans`` threads otherwise.
+    scan_pool: ScanPool | None = None
     audit: BatchedAudit = field(init=False)
     # The policy in force (``policy``) as the web reads it too: uploads replace it.
     policies: PolicySource = field(init=False)
@@ -115,25 +122,18 @@ class Pipeline:
         sekisho_id = submission.sekisho_id
         data = submission.data
         started = time.perf_counter()
+        head = read_head(data)
+        envelope = (submission.mail_from, list(submission.recipients), head.visible_recipients)
         if len(data) <= INLINE_SCAN_BYTES:
-            # A plain message scans in about a millisecond: a thread hop would cost more.
-            report: FileReport = self.scanner.scan_bytes(
-                data, "message.eml", summary=True, kind="eml"
-            )
+            # A plain message scans in about a millisecond: a hop would cost more.
+            facts = facts_of(self.scanner, data, *envelope)
+        elif self.scan_pool is not None:
+            facts = await self.scan_pool.facts(data, *envelope)
         else:
             loop = asyncio.get_running_loop()
-            scan = partial(self.scanner.scan_bytes, data, "message.eml", summary=True, kind="eml")
-            report = await loop.run_in_executor(self.executor, scan)
+            scan = partial(facts_of, self.scanner, data, *envelope)
+            facts = await loop.run_in_executor(self.scans, scan)
         SCAN_SECONDS.observe(time.perf_counter() - started)
-        head = read_head(data)
-        facts = facts_from_report(
-            report,
-            sender=submission.mail_from,
-            recipients=list(submission.recipients),
-            visible=head.visible_recipients,
-            size=len(data),
-            attachments=_attachments(report),
-        )
         verdict = evaluate(self.policy, facts)
         VERDICTS.labels(action=verdict.action).inc()
         log.info(
@@ -147,7 +147,7 @@ class Pipeline:
         if "bcc" in verdict.modifiers:
             data = rewrite.move_to_bcc(data, lambda a: self.policy.recipient_class(a) == "internal")
         stamped = submission.with_data(headers.stamp(data, sekisho_id, verdict.header))
-        del data, report, submission  # from here on only the stamped copy is needed
+        del data, submission  # from here on only the stamped copy is needed
         cancel_url = (
             self.links.url(sekisho_id, "cancel") if self.links and verdict.action == "delay" else ""
         )
@@ -438,10 +438,6 @@ class Pipeline:
         return await asyncio.get_running_loop().run_in_executor(
             self.executor, partial(fn, *args, **kwargs)
         )
-
-
-def _attachments(report: FileReport) -> list[Attachment]:
-    return [Attachment(f.name, f.kind, f.size, f.flags) for f in report.attachments]
 
 
 def _mask(address: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from sekisho.actions.links import LinkSigner
 from sekisho.gateway.handler import GatewayHandler
 from sekisho.gateway.pipeline import Pipeline
+from sekisho.gateway.scan_pool import ScanPool
 from sekisho.gateway.scheduler import run_forever
 from sekisho.gateway.smtp import GatewaySMTP
 from sekisho.gateway.upstream import upstream_from
@@ -45,6 +46,8 @@ class GatewayConfig:
     public_url: str | None = None  # with secret: the download links of action ``link``
     # Sealed files of links: a directory, or "db" for the database (held originals too).
     blob_dir: Path | str = Path("blobs")
+    # Child processes that scan big messages (0: threads of this process; see scan_pool).
+    scan_processes: int = 1
 
 
 def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
@@ -62,6 +65,7 @@ def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
         public_url=config.public_url,
         link_secret=config.secret,
         spool=held_files(database, config.spool_dir, config.blob_dir),
+        scan_pool=ScanPool(config.scan_processes) if config.scan_processes else None,
         upstream=upstream_from(config.upstream, config.relay_timeout),
         links=LinkSigner(config.secret, config.web_url)
         if config.web_url and config.secret
@@ -112,6 +116,8 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
     )  # load dictionaries now
     # Everything built so far lives as long as the process: keep the collector off it, so
     # that collections during traffic walk only what messages allocate.
+    if pipeline.scan_pool is not None:
+        await pipeline.scan_pool.warm_up()
     gc.collect()
     gc.freeze()
     handler = GatewayHandler(pipeline)
@@ -158,3 +164,6 @@ async def shut_down(  # type: ignore[no-untyped-def]
     with contextlib.suppress(Exception):
         await asyncio.wait_for(pipeline.audit.flush(), 2.0)
     pipeline.executor.shutdown(wait=False, cancel_futures=True)
+    pipeline.scans.shutdown(wait=False, cancel_futures=True)
+    if pipeline.scan_pool is not None:
+        pipeline.scan_pool.shutdown()

@@ -30,6 +30,105 @@ class _Data(enum.Enum):
     TOO_MUCH = enum.auto()
 
 
+class _DataReader:
+    """The DATA payload, fed in chunks as they arrive, judged line by line exactly as
+    aiosmtpd 1.4 judges it with ``readuntil`` (whose stream limit is ``reader_limit``):
+
+    - a line longer than the stream limit is skipped whole (its rest is never the end of
+      data) and makes the message too long; like ``readuntil``, a partial line is given
+      up once it is longer than the limit plus one, keeping its last byte (half of a
+      CRLF that may straddle two chunks);
+    - ``.`` alone ends the data; the size counts the lines before it; over
+      ``size_limit`` the message is too big, over ``line_limit`` a line is too long,
+      whichever comes first;
+    - a leading dot is removed (RFC 5321 4.5.2).
+
+    A chunk with none of the rare cases (no dot at a line start, no long line, within
+    the size) is taken in one piece of C-level work: a 1 MB message was ~13,000 Python
+    iterations of ``readuntil`` on the event loop, ~20 ms in which nobody else was served.
+    """
+
+    def __init__(self, size_limit: int, line_limit: int, reader_limit: int) -> None:
+        self.size_limit = size_limit
+        self.line_limit = line_limit
+        self.reader_limit = reader_limit
+        self.buffer = bytearray()
+        self.pending = bytearray()  # the start of a line whose end has not come yet
+        self.size = 0
+        self.state = _Data.NOMINAL
+        self.in_long_line = False  # inside a line longer than the stream limit
+        self.done = False
+
+    def feed(self, chunk: bytes) -> None:
+        self.pending += chunk
+        cut = self.pending.rfind(b"\r\n")
+        if cut >= 0:
+            complete = bytes(self.pending[: cut + 2])
+            del self.pending[: cut + 2]
+            if not self._fast(complete):
+                self._lines(complete)
+        if not self.done and len(self.pending) - 1 > self.reader_limit:
+            self._overrun(len(self.pending) - 1)
+
+    def _fast(self, complete: bytes) -> bool:
+        """Take ``complete`` lines whole when no rule but the ordinary one applies."""
+        if self.state is not _Data.NOMINAL or self.in_long_line:
+            return False
+        if complete.startswith(b".") or b"\n." in complete:
+            return False  # a dot at a line start: stuffed, or the end of data
+        total = self.size + len(complete)
+        if self.size_limit and total > self.size_limit:
+            return False
+        if max(map(len, complete.split(b"\r\n"))) + 2 > self.line_limit:
+            return False  # (a bare LF inside a line is part of it, as for readuntil)
+        self.size = total
+        self.buffer += complete
+        return True
+
+    def _lines(self, complete: bytes) -> None:
+        for content in complete.split(b"\r\n")[:-1]:
+            if self.done:
+                break
+            self._line(content)
+
+    def _line(self, content: bytes) -> None:
+        length = len(content) + 2
+        if self.in_long_line:  # the rest of a line the stream limit cut: even "." here
+            self.in_long_line = False
+            self.size += length
+            return
+        if len(content) > self.reader_limit:  # readuntil: "separator found, but too long"
+            if self.state is _Data.NOMINAL:
+                self.state = _Data.TOO_LONG
+            self.buffer = bytearray()
+            self.size += length
+            return
+        if content == b".":
+            self.done = True
+            return
+        self.size += length
+        if self.state is _Data.NOMINAL and self.size_limit and self.size > self.size_limit:
+            self.state = _Data.TOO_MUCH
+            self.buffer = bytearray()
+        if self.state is not _Data.NOMINAL:
+            return
+        if length > self.line_limit:
+            self.state = _Data.TOO_LONG
+            self.buffer = bytearray()
+            return
+        self.buffer += content[1:] if content.startswith(b".") else content
+        self.buffer += b"\r\n"
+
+    def _overrun(self, consumed: int) -> None:
+        """readuntil: "separator not found, and chunk exceeds the limit"."""
+        if self.state is _Data.NOMINAL:
+            self.state = _Data.TOO_LONG
+        self.buffer = bytearray()
+        self.size += consumed
+        del self.pending[:consumed]
+        self.in_long_line = True
+
+
 class GatewaySMTP(SMTP):
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
@@ -45,44 +144,28 @@ class GatewaySMTP(SMTP):
             await self.push("501 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
-        buffer = bytearray()
-        limit = self.data_size_limit
-        size = 0
-        state = _Data.NOMINAL
-        in_long_line = False  # the reader gave up inside a line longer than its limit
-        while self.transport is not None:
+        reading = _DataReader(self.data_size_limit, self.line_length_limit, self._reader._limit)
+        while not reading.done:
+            if self.transport is None:
+                return
             try:
-                line = await self._reader.readuntil(b"\r\n")
+                # Up to the first ".\r\n": the end of data is a line ".", so it ends a
+                # piece, and nothing after it (a pipelined command) is ever taken here.
+                piece = await self._reader.readuntil(b".\r\n")
+            except asyncio.LimitOverrunError as exc:
+                # Longer than the stream limit without one: what is buffered but the last
+                # two bytes (half of a ".\r\n" may be there).
+                piece = await self._reader.read(exc.consumed)
             except asyncio.CancelledError:
                 log.info("Connection lost during DATA")
                 self._writer.close()
                 raise
-            except asyncio.LimitOverrunError as exc:
-                if state is _Data.NOMINAL:
-                    state = _Data.TOO_LONG
-                buffer = bytearray()
-                size += len(await self._reader.read(exc.consumed))
-                in_long_line = True
-                continue
-            if in_long_line:
-                # The end of an over-long line: even a "." here is not the end of data
-                # (taking it for one would read the rest of the message as commands).
-                in_long_line = False
-                size += len(line)
-                continue
-            if line == b".\r\n":
-                break
-            size += len(line)
-            if state is _Data.NOMINAL and limit and size > limit:
-                state = _Data.TOO_MUCH
-                buffer = bytearray()
-            if state is not _Data.NOMINAL:
-                continue
-            if len(line) > self.line_length_limit:
-                state = _Data.TOO_LONG
-                buffer = bytearray()
-                continue
-            buffer += line[1:] if line.startswith(b".") else line
+            reading.feed(piece)
+            # ``readuntil`` returns at once while bytes are buffered: other connections
+            # get a turn between pieces instead of waiting for a whole big message.
+            await asyncio.sleep(0)
+        state, buffer = reading.state, reading.buffer
+        del reading  # the buffer is freed below once copied, not held through the handler
         if state is _Data.TOO_LONG:
             await self.push("500 Line too long (see RFC5321 4.5.3.1.6)")
             self._set_post_data_state()

@@ -33,8 +33,10 @@ class Upstream(Protocol):
 
 
 # Places where the wire form differs from the bytes: a dot at the start of a line (doubled,
-# RFC 5321 4.5.2) and a bare CR or LF (sent as CRLF).
-_WIRE_FIXES = re.compile(rb"(?m)^\.|\r(?!\n)|(?<!\r)\n")
+# RFC 5321 4.5.2) and a bare CR or LF (sent as CRLF). A bare CR becomes a line end, so a
+# dot after it starts a line too: left single, "\r.\r\n" went out as "\r\n.\r\n", the
+# end of data, and what followed reached the next hop as SMTP commands (smuggling).
+_WIRE_FIXES = re.compile(rb"(?m)(?:^|(?<=\r))\.|\r(?!\n)|(?<!\r)\n")
 _WRITE_CHUNK = 1 << 20
 
 
@@ -42,6 +44,22 @@ def wire_chunks(data: bytes) -> Iterator[bytes | memoryview]:
     """The DATA payload of ``data`` as slices of it (no copy of the message), with the few
     fixes SMTP needs written in between, ending with the final ``.``."""
     view = memoryview(data)
+    if _crlf_only(data):
+        # Every line ends in CRLF (all mail that came in over SMTP): only the dots at line
+        # starts need doubling, found by ``bytes.find`` in C. The general pattern below
+        # costs ~30 ms per MB on the event loop.
+        position = 0
+        dot = 0 if data.startswith(b".") else _line_start_dot(data, 0)
+        while dot >= 0:
+            yield from _slices(view, position, dot)
+            yield b"."  # and the dot itself starts the next slice
+            position = dot
+            dot = _line_start_dot(data, dot)
+        yield from _slices(view, position, len(data))
+        if not data.endswith(b"\n"):
+            yield b"\r\n"
+        yield b".\r\n"
+        return
     position = 0
     for match in _WIRE_FIXES.finditer(data):
         yield from _slices(view, position, match.start())
@@ -51,6 +69,18 @@ def wire_chunks(data: bytes) -> Iterator[bytes | memoryview]:
     if not data.endswith((b"\n", b"\r")):
         yield b"\r\n"
     yield b".\r\n"
+
+
+def _line_start_dot(data: bytes, after: int) -> int:
+    """The next dot after ``after`` that starts a line, or -1."""
+    found = data.find(b"\n.", after)
+    return found + 1 if found >= 0 else -1
+
+
+def _crlf_only(data: bytes) -> bool:
+    """Every CR and every LF of ``data`` belongs to a CRLF (three passes in C)."""
+    pairs = data.count(b"\r\n")
+    return data.count(b"\r") == pairs and data.count(b"\n") == pairs
 
 
 def _slices(view: memoryview, start: int, end: int) -> Iterator[memoryview]:
