@@ -3,7 +3,7 @@ same machine in the same run (the ratio is the figure), added latency p50/p99, a
 gateway's peak RSS, for plain 2 KB messages and for messages with a 1 MB xlsx; then one
 message with a 25 MB attachment. Messages go to an internal recipient so both servers
 relay them. Then small mail under a load of workbooks and memory under 20 big ones at once
-(``bench/gateway_load.py``), the link path (``bench/gateway_links.py``): approved mail released as
+(``bench/gateway_load.py``), CPU seconds per message (``bench/gateway_cpu.py``), the link path (``bench/gateway_links.py``): approved mail released as
 links, a 25 MB file as links, 10 concurrent downloads; and held messages/s on SQLite and
 PostgreSQL (``bench/held_store.py``). Run: ``make bench-gateway``.
 """
@@ -225,6 +225,9 @@ def main() -> None:
     from bench.gateway_load import main as under_load
 
     under_load()
+    from bench.gateway_cpu import main as cpu_per_message
+
+    cpu_per_message()
     from bench.gateway_links import main as link_path
 
     link_path(args.link_runs)
