@@ -97,7 +97,7 @@ class Messages(Store):
             rows = session.execute(
                 select(MessageRecord.state, func.count()).group_by(MessageRecord.state)
             )
-            return {str(state): int(count) for state, count in rows.tuples()}
+            return {str(state): int(count) for state, count in rows}
 
     def due(self, now: datetime) -> list[MessageRecord]:
         """Messages to release: delayed ones whose time has come, approved holds, and
