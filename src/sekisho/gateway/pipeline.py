@@ -38,6 +38,7 @@ from sekisho.policy.source import PolicySource
 from sekisho.scan import Scanner
 from sekisho.store import Action, Database, MessageRecord, Notice, Spool, utcnow
 from sekisho.store.database import recipient_domains
+from sekisho.store.journal import Journal
 from sekisho.store.links import LinkStore, NewFile
 
 log = logging.getLogger("sekisho.gateway")
@@ -73,6 +74,7 @@ class Pipeline:
     # Big messages are scanned in child processes when there is a pool (the gateway's
     # default), in the ``scans`` threads otherwise.
     scan_pool: ScanPool | None = None
+    journal: Journal | None = None  # copies of what left with personal data
     audit: BatchedAudit = field(init=False)
     # The policy in force (``policy``) as the web reads it too: uploads replace it.
     policies: PolicySource = field(init=False)
@@ -177,6 +179,7 @@ class Pipeline:
         verdict: Verdict,
         context: notices.NoticeContext,
     ) -> Outcome:
+        await self.keep_in_journal(stamped, facts.records, facts.entities)
         await self.upstream.send(stamped)
         return self._relayed(stamped, facts, verdict, "relayed")
 
@@ -187,6 +190,7 @@ class Pipeline:
         verdict: Verdict,
         context: notices.NoticeContext,
     ) -> Outcome:
+        await self.keep_in_journal(stamped, facts.records, facts.entities)
         await self.send_encrypted(stamped, context)
         await self.run_io(self.database.notice_ready, stamped.sekisho_id)
         await self.send_notices(stamped.sekisho_id)
@@ -199,6 +203,7 @@ class Pipeline:
         verdict: Verdict,
         context: notices.NoticeContext,
     ) -> Outcome:
+        await self.keep_in_journal(stamped, facts.records, facts.entities)
         await self.send_as_links(stamped, context.subject)
         return self._relayed(stamped, facts, verdict, "linked")
 
@@ -328,6 +333,26 @@ class Pipeline:
         self.spool.write(name, encrypted)
         return encrypted
 
+    async def keep_in_journal(
+        self, submission: Submission, records: int, entities: dict[str, int]
+    ) -> None:
+        """The journal's encrypted copy of a message with personal data, before it leaves
+        (so nothing leaves without one; a retried relay writes it again)."""
+        if self.journal is not None and (records or entities):
+            await self.run_io(
+                self.journal.keep,
+                submission.sekisho_id,
+                submission.data,
+                records,
+                utcnow(),
+                self.policy.journal_days,
+            )
+
+    async def purge_journal(self, now: datetime) -> int:
+        if self.journal is None:
+            return 0
+        return await self.run_io(self.journal.purge, now)
+
     def may_receive_secret(self, address: str) -> bool:
         if self.policy.recipient_class(address) == "internal":
             return True
@@ -363,6 +388,7 @@ class Pipeline:
         try:
             data = await self.run_io(self.spool.read, record.spool_name)
             submission = submission_of(record, data)
+            await self.keep_in_journal(submission, record.records, record.entities)
             if record.action == Action.HOLD and record.then == Action.ENCRYPT:
                 decision = f"approved by {record.decided_by or 'approver'}; encrypted"
                 submission = submission.with_data(

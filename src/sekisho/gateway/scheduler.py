@@ -28,6 +28,7 @@ class Pass:
     notices_sent: int = 0
     spool_removed: int = 0
     deletion_reminders: int = 0
+    journal_purged: int = 0
 
 
 async def run_once(pipeline: Pipeline) -> Pass:
@@ -52,6 +53,7 @@ async def run_once(pipeline: Pipeline) -> Pass:
         )
     done.notices_sent = await pipeline.send_notices()
     done.spool_removed = await pipeline.remove_finished(now)
+    done.journal_purged = await pipeline.purge_journal(now)
     return done
 
 

@@ -22,7 +22,8 @@ from sekisho.gateway.upstream import upstream_from
 from sekisho.policy import Policy
 from sekisho.scan import Scanner
 from sekisho.store import Database
-from sekisho.store.blobs import held_files, link_files
+from sekisho.store.blobs import held_files, journal_files, link_files
+from sekisho.store.journal import Journal
 from sekisho.store.links import LinkStore
 from sekisho.store.sealed import BlobStore
 
@@ -66,6 +67,7 @@ def build_pipeline(config: GatewayConfig, policy: Policy) -> Pipeline:
         link_secret=config.secret,
         spool=held_files(database, config.spool_dir, config.blob_dir),
         scan_pool=ScanPool(config.scan_processes) if config.scan_processes else None,
+        journal=Journal(database, journal_files(database, config.blob_dir)),
         upstream=upstream_from(config.upstream, config.relay_timeout),
         links=LinkSigner(config.secret, config.web_url)
         if config.web_url and config.secret

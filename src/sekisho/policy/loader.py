@@ -144,6 +144,7 @@ def parse_policy(text: str) -> Policy:
         "link_days",
         "link_max_downloads",
         "deletion_reminder_hours",
+        "journal_days",
     }
     for key in top:
         if key not in known:
@@ -246,6 +247,7 @@ def parse_policy(text: str) -> Policy:
     link_days = _positive(reader, top, "link_days", 7)
     link_downloads = _positive(reader, top, "link_max_downloads", 3)
     reminder_hours = _positive(reader, top, "deletion_reminder_hours", 4)
+    journal_days = _positive(reader, top, "journal_days", 30)
     if reader.errors:
         raise PolicyError(reader.errors)
     return Policy(
@@ -263,6 +265,7 @@ def parse_policy(text: str) -> Policy:
         link_days=link_days,
         link_max_downloads=link_downloads,
         deletion_reminder_hours=reminder_hours,
+        journal_days=journal_days,
     )
 
 

@@ -78,6 +78,9 @@ class Policy:
     link_max_downloads: int = 3
     # Deletion requests (``sekisho message ask-delete``): one reminder after this.
     deletion_reminder_hours: int = 4
+    # Days the encrypted copy of a message that left with personal data is kept (the
+    # journal: who was affected, if it was a mistake).
+    journal_days: int = 30
 
     @property
     def sends_links(self) -> bool:

@@ -186,5 +186,13 @@ def link_files(database: Database, blobs: str | Path) -> Blobs:
     return DatabaseBlobs(database, "links") if _in_database(blobs) else Spool(Path(blobs))
 
 
+def journal_files(database: Database, blobs: str | Path) -> Blobs:
+    """Where the journal's sealed copies live: ``--blobs db`` the database, otherwise
+    ``journal`` beside the links' directory (var/blobs → var/journal)."""
+    if _in_database(blobs):
+        return DatabaseBlobs(database, "journal")
+    return Spool(Path(blobs).parent / "journal")
+
+
 def _in_database(blobs: str | Path) -> bool:
     return isinstance(blobs, str) and blobs == IN_DATABASE

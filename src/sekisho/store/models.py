@@ -111,6 +111,23 @@ class BlobPiece(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class JournalEntry(Base):
+    """An encrypted copy of a message that left with personal data (``store.journal``):
+    kept ``journal_days`` so that, if it was a mistake, the people affected can be listed.
+    The key is here, the sealed bytes in the blob store; ``purged_at`` once removed."""
+
+    __tablename__ = "journal"
+
+    sekisho_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    blob: Mapped[str] = mapped_column(String(128))
+    key: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    kept_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class LoginFailure(Base):
     """One failed login, under a hash of what it counts against (an account, a client
     address): the throttle of every web process reads the same rows."""
