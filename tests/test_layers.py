@@ -16,9 +16,20 @@ ALLOWED: dict[str, set[str]] = {
     "policy": {"extract", "detect", "scan"},
     "store": set(),
     "actions": {"extract", "detect", "scan", "policy"},
+    "incident": {"extract", "detect", "scan", "policy", "store"},
     "gateway": {"extract", "detect", "scan", "policy", "actions", "store"},
-    "web": {"extract", "detect", "scan", "policy", "actions", "store"},
-    "cli": {"extract", "detect", "scan", "policy", "actions", "store", "gateway", "web"},
+    "web": {"extract", "detect", "scan", "policy", "actions", "store", "incident"},
+    "cli": {
+        "extract",
+        "detect",
+        "scan",
+        "policy",
+        "actions",
+        "store",
+        "gateway",
+        "web",
+        "incident",
+    },
 }
 SHARED = {"errors", "addresses", "__init__"}
 

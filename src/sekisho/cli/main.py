@@ -70,6 +70,7 @@ class LazyGroup(click.Group):
     lazy: ClassVar[dict[str, str]] = {
         "policy": "sekisho.cli.policy_commands:policy_group",
         "message": "sekisho.cli.message_commands:message_group",
+        "incident": "sekisho.cli.incident_commands:incident_group",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

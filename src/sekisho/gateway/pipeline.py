@@ -179,7 +179,7 @@ class Pipeline:
         verdict: Verdict,
         context: notices.NoticeContext,
     ) -> Outcome:
-        await self.keep_in_journal(stamped, facts.records, facts.entities)
+        await self.keep_in_journal(stamped, facts.records, facts.entities, "relayed")
         await self.upstream.send(stamped)
         return self._relayed(stamped, facts, verdict, "relayed")
 
@@ -190,7 +190,7 @@ class Pipeline:
         verdict: Verdict,
         context: notices.NoticeContext,
     ) -> Outcome:
-        await self.keep_in_journal(stamped, facts.records, facts.entities)
+        await self.keep_in_journal(stamped, facts.records, facts.entities, "encrypted")
         await self.send_encrypted(stamped, context)
         await self.run_io(self.database.notice_ready, stamped.sekisho_id)
         await self.send_notices(stamped.sekisho_id)
@@ -203,7 +203,7 @@ class Pipeline:
         verdict: Verdict,
         context: notices.NoticeContext,
     ) -> Outcome:
-        await self.keep_in_journal(stamped, facts.records, facts.entities)
+        await self.keep_in_journal(stamped, facts.records, facts.entities, "linked")
         await self.send_as_links(stamped, context.subject)
         return self._relayed(stamped, facts, verdict, "linked")
 
@@ -334,7 +334,7 @@ class Pipeline:
         return encrypted
 
     async def keep_in_journal(
-        self, submission: Submission, records: int, entities: dict[str, int]
+        self, submission: Submission, records: int, entities: dict[str, int], how: str
     ) -> None:
         """The journal's encrypted copy of a message with personal data, before it leaves
         (so nothing leaves without one; a retried relay writes it again)."""
@@ -346,6 +346,9 @@ class Pipeline:
                 records,
                 utcnow(),
                 self.policy.journal_days,
+                entities,
+                (submission.mail_from, list(submission.recipients)),
+                how,
             )
 
     async def purge_journal(self, now: datetime) -> int:
@@ -388,7 +391,10 @@ class Pipeline:
         try:
             data = await self.run_io(self.spool.read, record.spool_name)
             submission = submission_of(record, data)
-            await self.keep_in_journal(submission, record.records, record.entities)
+            how = {Action.ENCRYPT: "encrypted", Action.LINK: "linked"}.get(
+                Action(record.then) if record.then else None, "released"
+            )
+            await self.keep_in_journal(submission, record.records, record.entities, how)
             if record.action == Action.HOLD and record.then == Action.ENCRYPT:
                 decision = f"approved by {record.decided_by or 'approver'}; encrypted"
                 submission = submission.with_data(

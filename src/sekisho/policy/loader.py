@@ -12,11 +12,12 @@ from pathlib import Path
 
 import yaml
 
-from sekisho.detect.entities import ALL_ENTITIES
+from sekisho.detect.entities import ALL_ENTITIES, HEALTH_INFO
 from sekisho.errors import SekishoError
 from sekisho.policy.conditions import CONDITIONS
 from sekisho.policy.model import (
     ACTIONS,
+    ORGANISATION_KINDS,
     RECIPIENT_CLASSES,
     THEN_ACTIONS,
     Partner,
@@ -157,6 +158,29 @@ def parse_policy(text: str) -> Policy:
         if "internal_domains" in organisation
         else ()
     )
+    for key, value in organisation.items():
+        if key not in ("internal_domains", "kind", "special_care_entities"):
+            reader.error(value, f"organisation: unknown key {key!r}")
+    kind = (
+        reader.scalar(organisation["kind"], "kind")
+        if "kind" in organisation
+        else "local_government"
+    )
+    if kind not in ORGANISATION_KINDS:
+        reader.error(
+            organisation["kind"],
+            f"organisation.kind must be one of {', '.join(ORGANISATION_KINDS)}",
+        )
+    special_care = (
+        reader.strings(organisation["special_care_entities"], "special_care_entities")
+        if "special_care_entities" in organisation
+        else (HEALTH_INFO,)
+    )
+    for entity in special_care:
+        if entity not in ALL_ENTITIES:
+            reader.error(
+                organisation["special_care_entities"], f"special_care_entities: unknown {entity!r}"
+            )
     partners = []
     if "partners" in top:
         items = top["partners"]
@@ -266,6 +290,8 @@ def parse_policy(text: str) -> Policy:
         link_max_downloads=link_downloads,
         deletion_reminder_hours=reminder_hours,
         journal_days=journal_days,
+        organisation_kind=kind if kind in ORGANISATION_KINDS else "local_government",
+        special_care_entities=tuple(special_care),
     )
 
 

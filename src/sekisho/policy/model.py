@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sekisho.addresses import DEFAULT_DELIMITERS, canonical, domain
-from sekisho.detect.entities import SENSITIVE
+from sekisho.detect.entities import HEALTH_INFO, SENSITIVE
+
+ORGANISATION_KINDS = ("local_government", "business")
 
 TERMINAL_ACTIONS = frozenset({"deliver", "delay", "hold", "encrypt", "link", "reject"})
 # What a hold becomes once approved.
@@ -81,6 +83,11 @@ class Policy:
     # Days the encrypted copy of a message that left with personal data is kept (the
     # journal: who was affected, if it was a mistake).
     journal_days: int = 30
+    # What the leak-report duty counts by (APPI; rule 43 for local governments, rule 7 for
+    # businesses) and which entity types are special-care-required (要配慮個人情報, plus
+    # the kinds a local ordinance adds).
+    organisation_kind: str = "local_government"
+    special_care_entities: tuple[str, ...] = (HEALTH_INFO,)
 
     @property
     def sends_links(self) -> bool:

@@ -30,7 +30,17 @@ class Journal:
         self.database = database
         self.files = BlobStore(files)
 
-    def keep(self, sekisho_id: str, data: bytes, records: int, now: datetime, days: int) -> None:
+    def keep(
+        self,
+        sekisho_id: str,
+        data: bytes,
+        records: int,
+        now: datetime,
+        days: int,
+        entities: dict[str, int] | None = None,
+        envelope: tuple[str, list[str]] = ("", []),
+        how: str = "",
+    ) -> None:
         """Seal ``data`` and record it until ``now + days`` (again for a retried relay:
         the newer copy replaces the older)."""
         # A name of its own each time: two gateways keeping one message at once (an MTA's
@@ -42,6 +52,10 @@ class Journal:
             "key": key,
             "size": len(data),
             "records": records,
+            "entities": dict(entities or {}),
+            "sender": envelope[0],
+            "recipients": list(envelope[1]),
+            "how": how,
             "kept_at": now,
             "expires_at": now + timedelta(days=days),
             "purged_at": None,

@@ -123,9 +123,40 @@ class JournalEntry(Base):
     key: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(Integer)
     records: Mapped[int] = mapped_column(Integer, default=0)
+    entities: Mapped[dict] = mapped_column(JSON, default=dict)  # type → count, no values
+    # The envelope and how it left ("relayed", "encrypted", "linked", "released").
+    sender: Mapped[str] = mapped_column(String(512), default="")
+    recipients: Mapped[list] = mapped_column(JSON, default=list)
+    how: Mapped[str] = mapped_column(String(16), default="")
     kept_at: Mapped[datetime] = mapped_column(DateTime)
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Incident(Base):
+    """A mis-send being handled: the messages it concerns (``IncidentMessage``), when it
+    was discovered, what the officer recorded, and whether it is closed."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    opened_at: Mapped[datetime] = mapped_column(DateTime)
+    opened_by: Mapped[str] = mapped_column(String(256))
+    discovered_at: Mapped[datetime] = mapped_column(DateTime)
+    cause: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # What the officer knows that the store cannot: taken with unlawful intent; whether
+    # an encryption key (a zip's password) could have reached the recipients.
+    unlawful_intent: Mapped[bool] = mapped_column(Boolean, default=False)
+    key_leaked: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class IncidentMessage(Base):
+    __tablename__ = "incident_messages"
+
+    incident_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sekisho_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
 class LoginFailure(Base):

@@ -1,0 +1,155 @@
+"""The facts of an incident, read from the store: for each message, whether and how it
+left, its people count and entity types (never values), its recipients and what each did
+with links; and the officer's records. ``assess`` and the reports read only these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sekisho.store.database import Database
+from sekisho.store.incidents import Incidents
+from sekisho.store.journal import Journal
+from sekisho.store.links import LinkStore
+from sekisho.store.models import Incident
+from sekisho.store.states import State
+
+
+@dataclass(frozen=True)
+class RecipientState:
+    address: str
+    delivered: bool  # the message (or its link) reached this address's server
+    link: bool = False  # sent as a link rather than the data itself
+    downloads: int = 0
+    revoked_at: datetime | None = None
+    deletion_confirmed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class MessageLeft:
+    sekisho_id: str
+    sender: str
+    left: bool  # reached anyone outside Sekisho
+    how: str  # "relayed", "released", "encrypted", "linked", or the state it is in
+    records: int
+    entities: dict[str, int]
+    encrypted: bool
+    recipients: tuple[RecipientState, ...]
+    journaled: bool  # a copy is kept to list the people
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    incident_id: int
+    opened_at: datetime
+    opened_by: str
+    discovered_at: datetime
+    unlawful_intent: bool
+    key_leaked: bool | None  # None: not recorded (a zip password goes to the sender only)
+    cause: str
+    notes: str
+    closed_at: datetime | None
+    messages: tuple[MessageLeft, ...] = field(default_factory=tuple)
+
+    @property
+    def left(self) -> tuple[MessageLeft, ...]:
+        return tuple(m for m in self.messages if m.left)
+
+    @property
+    def people(self) -> int:
+        """People in what left: the sum over messages (an upper bound when several
+        messages hold the same people)."""
+        return sum(m.records for m in self.left)
+
+    @property
+    def entities(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for message in self.left:
+            for entity, count in message.entities.items():
+                found[entity] = max(found.get(entity, 0), count)
+        return dict(sorted(found.items()))
+
+    @property
+    def recipients(self) -> tuple[RecipientState, ...]:
+        return tuple(r for m in self.left for r in m.recipients)
+
+
+def gather(
+    database: Database, incident_id: int, links: LinkStore | None, journal: Journal | None
+) -> IncidentFacts:
+    incidents = Incidents(database)
+    incident = incidents.get(incident_id)
+    if incident is None:
+        raise KeyError(incident_id)
+    messages = tuple(
+        _message(database, sekisho_id, links, journal)
+        for sekisho_id in incidents.messages(incident_id)
+    )
+    return _facts(incident, messages)
+
+
+def _facts(incident: Incident, messages: tuple[MessageLeft, ...]) -> IncidentFacts:
+    return IncidentFacts(
+        incident_id=incident.id,
+        opened_at=incident.opened_at,
+        opened_by=incident.opened_by,
+        discovered_at=incident.discovered_at,
+        unlawful_intent=incident.unlawful_intent,
+        key_leaked=incident.key_leaked,
+        cause=incident.cause,
+        notes=incident.notes,
+        closed_at=incident.closed_at,
+        messages=messages,
+    )
+
+
+def _message(
+    database: Database, sekisho_id: str, links: LinkStore | None, journal: Journal | None
+) -> MessageLeft:
+    record = database.get(sekisho_id)
+    entry = journal.entry(sekisho_id) if journal is not None else None
+    rows = {r.address: r for r in (links.recipients(sekisho_id) if links else [])}
+    if record is not None:
+        sender, addresses = record.mail_from, list(record.rcpt_to)
+        records, entities = record.records, dict(record.entities or {})
+        left = record.state == State.DELIVERED
+        how = (entry.how if entry is not None else "released") if left else record.state
+        encrypted = left and _encrypted(record.action, record.then)
+    elif entry is not None:
+        sender, addresses = entry.sender, list(entry.recipients)
+        records, entities = entry.records, dict(entry.entities or {})
+        left, how, encrypted = True, entry.how, entry.how == "encrypted"
+    elif rows:
+        first = next(iter(rows.values()))
+        sender, addresses = first.sender, list(rows)
+        records, entities, left, how, encrypted = 0, {}, True, "linked", False
+    else:
+        raise KeyError(sekisho_id)
+    recipients = tuple(
+        RecipientState(
+            address=address,
+            delivered=left and (address not in rows or rows[address].sent_at is not None),
+            link=address in rows,
+            downloads=rows[address].downloads if address in rows else 0,
+            revoked_at=rows[address].revoked_at if address in rows else None,
+            deletion_confirmed_at=(
+                rows[address].deletion_confirmed_at if address in rows else None
+            ),
+        )
+        for address in addresses
+    )
+    return MessageLeft(
+        sekisho_id=sekisho_id,
+        sender=sender,
+        left=left,
+        how=how,
+        records=records,
+        entities=entities,
+        encrypted=encrypted,
+        recipients=recipients,
+        journaled=entry is not None and entry.purged_at is None,
+    )
+
+
+def _encrypted(action: str, then: str | None) -> bool:
+    return action == "encrypt" or then == "encrypt"
