@@ -11,8 +11,9 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from sekisho.store import Database
+from sekisho.store import Database, utcnow
 from sekisho.store.blobs import held_files
+from sekisho.store.incidents import Incidents
 from sekisho.store.links import LinkStore
 from sekisho.store.sealed import BlobStore
 from sekisho.web.app import create_app
@@ -38,6 +39,11 @@ ALLOWED = {
     "/admin/users/change": {"admin"},
     "/admin/policy": {"admin"},
     "/admin/links": {"admin"},
+    "/messages/{sekisho_id}/incident": {"auditor", "admin"},
+    "/incidents/{incident_id}": {"auditor", "admin"},
+    "/incidents/{incident_id}/record": {"auditor", "admin"},
+    "/incidents/{incident_id}/revoke": {"admin"},
+    "/incidents/{incident_id}/close": {"auditor", "admin"},
     "/audit": {"auditor", "approver", "admin"},
     "/audit.csv": {"auditor", "approver", "admin"},
 }
@@ -52,6 +58,7 @@ def app(tmp_path: Path):  # type: ignore[no-untyped-def]
     record = _record("m1")
     record.mail_from = "someone-else@city.example.lg.jp"  # nobody's own mail
     database.add_message(record)
+    Incidents(database).open(["m1"], "admin@city.example.lg.jp", utcnow())  # incident 1
     spool = held_files(database, tmp_path / "spool", str(tmp_path / "blobs"))
     spool.write("m1.eml", b"Subject: x\r\n\r\nx\r\n")
     links = LinkStore(database, BlobStore(tmp_path / "blobs"), "roles-secret")
@@ -75,7 +82,12 @@ def _routes(app) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def _url(path: str) -> str:
-    return path.replace("{sekisho_id}", "m1").replace("{code}", "en").replace("{token}", "x")
+    return (
+        path.replace("{sekisho_id}", "m1")
+        .replace("{code}", "en")
+        .replace("{token}", "x")
+        .replace("{incident_id}", "1")
+    )
 
 
 def test_the_table_knows_every_route(app) -> None:  # type: ignore[no-untyped-def]

@@ -410,6 +410,7 @@ def web(
         load_policy(policy_path),
         links=link_store(database, blob_dir, secret or ""),
         public_url=public_url,
+        journal=_journal(database, blob_dir),
     )
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
@@ -625,6 +626,7 @@ def run_all(
         policy,
         links=link_store(database, home / "blobs", config.secret or ""),
         public_url=config.public_url,
+        journal=_journal(database, home / "blobs"),
     )
     web_server = _server(app, http)
     processes = processes or default_processes()
@@ -707,6 +709,13 @@ def link_store(database, blobs: str | Path, secret: str):  # type: ignore[no-unt
     from sekisho.store.sealed import BlobStore
 
     return LinkStore(database, BlobStore(link_files(database, blobs)), secret)
+
+
+def _journal(database, blobs: str | Path):  # type: ignore[no-untyped-def]
+    from sekisho.store.blobs import journal_files
+    from sekisho.store.journal import Journal
+
+    return Journal(database, journal_files(database, blobs))
 
 
 def _public_server(database, blobs: str | Path, secret: str, listen: str):  # type: ignore[no-untyped-def]

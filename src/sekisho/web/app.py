@@ -5,7 +5,7 @@ and the gateway's scheduler carries them out. Opening a quarantined original is 
 place raw personal data is shown, and every opening is audited.
 
 The pages come in families, one router each (``routes_session``, ``routes_messages``,
-``routes_admin``, ``routes_audit``), sharing one ``context.Web``: the store, the policy in
+``routes_admin``, ``routes_audit``, ``routes_incidents``), sharing one ``context.Web``: the store, the policy in
 force (``policy.source.PolicySource``, as the gateway reads it) and the role checks.
 """
 
@@ -17,8 +17,15 @@ from sekisho.policy import Policy, default_policy
 from sekisho.policy.source import PolicySource
 from sekisho.store import Database
 from sekisho.store.blobs import Blobs
+from sekisho.store.journal import Journal
 from sekisho.store.links import LinkStore
-from sekisho.web import routes_admin, routes_audit, routes_messages, routes_session
+from sekisho.web import (
+    routes_admin,
+    routes_audit,
+    routes_incidents,
+    routes_messages,
+    routes_session,
+)
 from sekisho.web.context import Web
 from sekisho.web.security import SECURITY_HEADERS
 
@@ -30,6 +37,7 @@ def create_app(
     policy: Policy | None = None,
     links: LinkStore | None = None,
     public_url: str | None = None,
+    journal: Journal | None = None,
 ) -> FastAPI:
     """The staff web UI. With ``links``, message pages show each recipient's link and let
     the sender, approvers and admins take it back; with ``public_url`` too (and ``secret``
@@ -42,6 +50,7 @@ def create_app(
         PolicySource(policy or default_policy(), database.latest_policy),
         links=links,
         public_url=public_url,
+        journal=journal,
     )
 
     @app.middleware("http")
@@ -50,6 +59,7 @@ def create_app(
         response.headers.update(SECURITY_HEADERS)
         return response
 
-    for family in (routes_session, routes_messages, routes_admin, routes_audit):
+    families = (routes_session, routes_messages, routes_admin, routes_audit, routes_incidents)
+    for family in families:
         app.include_router(family.router(web))
     return app

@@ -24,6 +24,7 @@ from sekisho.policy import Policy
 from sekisho.policy.source import PolicySource
 from sekisho.store import Database, State, User, utcnow
 from sekisho.store.blobs import Blobs
+from sekisho.store.journal import Journal
 from sekisho.store.links import LinkStore
 from sekisho.store.logins import LoginThrottle
 from sekisho.web.link_status import link_status
@@ -63,6 +64,7 @@ class Web:
     policies: PolicySource
     links: LinkStore | None = None
     public_url: str | None = None
+    journal: Journal | None = None  # what left, for incidents
     templates: Jinja2Templates = field(init=False)
     sessions: Sessions = field(init=False)
     signer: LinkSigner = field(init=False)

@@ -37,7 +37,8 @@ def _links(database):  # type: ignore[no-untyped-def]
 def staff_app() -> FastAPI:
     from sekisho.policy import load_policy
     from sekisho.store import Database
-    from sekisho.store.blobs import held_files
+    from sekisho.store.blobs import held_files, journal_files
+    from sekisho.store.journal import Journal
     from sekisho.web.app import create_app
 
     database = Database(_setting("DB") or "sqlite:///var/sekisho.db")
@@ -49,6 +50,7 @@ def staff_app() -> FastAPI:
         load_policy(Path(policy) if policy else None),
         links=_links(database),
         public_url=_setting("PUBLIC_URL"),
+        journal=Journal(database, journal_files(database, _setting("BLOBS") or "var/blobs")),
     )
 
 

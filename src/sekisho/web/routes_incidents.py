@@ -1,0 +1,130 @@
+"""Incidents for admins and auditors: open one from a message, see what left and whether a
+report to the PPC is due, record what the officer learns, revoke every link, close it."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from sekisho.incident import assess, gather
+from sekisho.store import utcnow
+from sekisho.store.incidents import Incidents
+from sekisho.web.context import JAPAN, Viewer, Web, from_japan_time
+
+INCIDENT_ROLES = {"admin", "auditor"}
+
+
+def router(web: Web) -> APIRouter:
+    routes = APIRouter()
+    database = web.database
+    incidents = Incidents(database)
+    as_officer = Depends(web.role(INCIDENT_ROLES))  # an admin or an auditor, or 403
+    as_admin = Depends(web.role({"admin"}))
+
+    def facts_of(incident_id: int):  # type: ignore[no-untyped-def]
+        try:
+            return gather(database, incident_id, web.links, web.journal)
+        except KeyError as exc:
+            raise HTTPException(status_code=404) from exc
+
+    def incident_page(
+        request: Request, viewer: Viewer, incident_id: int, done: str | None = None
+    ) -> HTMLResponse:
+        facts = facts_of(incident_id)
+        policy = web.policy
+        assessment = assess(facts, policy.organisation_kind, policy.special_care_entities)
+        timeline = []
+        for sekisho_id in incidents.messages(incident_id):
+            timeline += database.events(sekisho_id=sekisho_id)
+        timeline += [
+            e
+            for e in database.events(action="incident.")
+            if e.detail.get("incident") == incident_id
+        ]
+        timeline.sort(key=lambda e: e.id)
+        return web.page(
+            request,
+            "incident.html",
+            viewer.session,
+            facts=facts,
+            assessment=assessment,
+            special=[e for e in policy.special_care_entities if facts.entities.get(e)],
+            timeline=timeline,
+            is_admin=viewer.user.role == "admin",
+            discovered_local=_japan_local(facts.discovered_at),
+            done=done,
+        )
+
+    @routes.post("/messages/{sekisho_id}/incident")
+    def open_incident(
+        sekisho_id: str, viewer: Viewer = as_officer, csrf: str = Form("")
+    ) -> Response:
+        web.check_csrf(viewer, csrf)
+        known = database.get(sekisho_id) is not None or (
+            web.journal is not None and web.journal.entry(sekisho_id) is not None
+        )
+        if not known:
+            raise HTTPException(status_code=404)
+        number = incidents.open([sekisho_id], viewer.user.username, utcnow())
+        return RedirectResponse(f"/incidents/{number}", status_code=303)
+
+    @routes.get("/incidents/{incident_id}", response_class=HTMLResponse)
+    def incident(request: Request, incident_id: int, viewer: Viewer = as_officer) -> HTMLResponse:
+        return incident_page(request, viewer, incident_id)
+
+    @routes.post("/incidents/{incident_id}/record", response_class=HTMLResponse)
+    def record(
+        request: Request,
+        incident_id: int,
+        viewer: Viewer = as_officer,
+        discovered: str = Form(""),
+        cause: str = Form(""),
+        notes: str = Form(""),
+        unlawful_intent: str = Form(""),
+        key_leaked: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        web.check_csrf(viewer, csrf)
+        facts_of(incident_id)  # 404 for an unknown incident
+        values: dict = {
+            "cause": cause.strip()[:5000],
+            "notes": notes.strip()[:5000],
+            "unlawful_intent": bool(unlawful_intent),
+            "key_leaked": True if key_leaked else None,
+        }
+        if discovered.strip():
+            try:
+                values["discovered_at"] = from_japan_time(discovered)
+            except ValueError as exc:
+                raise HTTPException(status_code=400, detail="日時が不正です / bad date") from exc
+        incidents.record(incident_id, viewer.user.username, **values)
+        return incident_page(request, viewer, incident_id, "記録しました / recorded")
+
+    @routes.post("/incidents/{incident_id}/revoke", response_class=HTMLResponse)
+    def revoke_all(
+        request: Request, incident_id: int, viewer: Viewer = as_admin, csrf: str = Form("")
+    ) -> HTMLResponse:
+        web.check_csrf(viewer, csrf)
+        facts_of(incident_id)
+        count = 0
+        if web.links is not None:
+            for sekisho_id in incidents.messages(incident_id):
+                count += web.links.revoke(sekisho_id, viewer.user.username, utcnow())
+        done = f"{count}件のリンクを取り消しました / {count} link(s) revoked"
+        return incident_page(request, viewer, incident_id, done)
+
+    @routes.post("/incidents/{incident_id}/close")
+    def close(incident_id: int, viewer: Viewer = as_officer, csrf: str = Form("")) -> Response:
+        web.check_csrf(viewer, csrf)
+        facts_of(incident_id)
+        incidents.close(incident_id, viewer.user.username, utcnow())
+        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+    return routes
+
+
+def _japan_local(moment) -> str:  # type: ignore[no-untyped-def]
+    """A naive UTC time as a ``datetime-local`` value in Japan time."""
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC).astimezone(JAPAN).strftime("%Y-%m-%dT%H:%M")
