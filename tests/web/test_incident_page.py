@@ -83,6 +83,11 @@ def test_an_incident_from_a_roster_sent_as_links(tmp_path: Path, database_url: s
     # Downloaded once before the revocation: still a leak, still due.
     assert "報告が必要です" in revoked.text
 
+    asked = client.post(f"/incidents/{incident}/ask-delete", data={"csrf": csrf})
+    assert "3件の削除依頼を送ります" in asked.text
+    requests = [n for n in setup.database.notices_to_send() if n.kind.startswith("delete")]
+    assert sorted(n.recipient for n in requests) == sorted(RECIPIENTS)
+
     csrf = _login(client, AUDITOR)
     assert client.post(f"/incidents/{incident}/revoke", data={"csrf": csrf}).status_code == 403
     recorded = client.post(

@@ -43,6 +43,7 @@ ALLOWED = {
     "/incidents/{incident_id}": {"auditor", "admin"},
     "/incidents/{incident_id}/record": {"auditor", "admin"},
     "/incidents/{incident_id}/revoke": {"admin"},
+    "/incidents/{incident_id}/ask-delete": {"admin"},
     "/incidents/{incident_id}/close": {"auditor", "admin"},
     "/audit": {"auditor", "approver", "admin"},
     "/audit.csv": {"auditor", "approver", "admin"},

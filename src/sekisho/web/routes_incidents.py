@@ -113,6 +113,30 @@ def router(web: Web) -> APIRouter:
         done = f"{count}件のリンクを取り消しました / {count} link(s) revoked"
         return incident_page(request, viewer, incident_id, done)
 
+    @routes.post("/incidents/{incident_id}/ask-delete", response_class=HTMLResponse)
+    def ask_delete(
+        request: Request, incident_id: int, viewer: Viewer = as_admin, csrf: str = Form("")
+    ) -> HTMLResponse:
+        """Every recipient of every message that left is asked to delete it (a signed
+        confirmation link each; one reminder later)."""
+        from sekisho.actions.deletion import request_composer
+
+        web.check_csrf(viewer, csrf)
+        facts = facts_of(incident_id)
+        if web.links is None or web.public_url is None:
+            raise HTTPException(
+                status_code=409, detail="公開URLが設定されていません / no public URL configured"
+            )
+        compose = request_composer(web.secret, web.public_url)
+        queued = 0
+        for message in facts.left:
+            addresses = [r.address for r in message.recipients]
+            queued += web.links.ask_to_delete(
+                message.sekisho_id, addresses, viewer.user.username, utcnow(), compose
+            )
+        done = f"{queued}件の削除依頼を送ります / {queued} deletion request(s) queued"
+        return incident_page(request, viewer, incident_id, done)
+
     @routes.post("/incidents/{incident_id}/close")
     def close(incident_id: int, viewer: Viewer = as_officer, csrf: str = Form("")) -> Response:
         web.check_csrf(viewer, csrf)
