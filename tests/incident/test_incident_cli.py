@@ -91,3 +91,45 @@ def test_unknown_messages_and_incidents_are_usage_errors(tmp_path: Path) -> None
     assert result.exit_code == 2 and "nosuchid" in result.output
     result = CliRunner().invoke(cli, ["incident", "show", "42", *common])
     assert result.exit_code == 2 and "42" in result.output
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    document = Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_report_and_the_press_draft_as_word_files(tmp_path: Path) -> None:
+    url, sekisho_id = _released_roster(tmp_path)
+    common = ["--db", url, "--blobs", str(tmp_path / "blobs")]
+    incident = int(_run("incident", "open", sekisho_id, *common).output)
+    Incidents(Database(url)).record(incident, CISO, key_leaked=True, cause="宛先の選択誤り")
+
+    report = tmp_path / "ppc.docx"
+    _run("incident", "report", str(incident), *common, "--format", "docx", "--out", str(report))
+    text = _docx_text(report)
+    assert "報告が必要です" in text and "150人" in text and "100人超" in text
+    assert "氏名" in text and "電話番号" in text  # the data items
+    assert "宛先の選択誤り" in text and "【記入してください】" in text  # cause; prevention blank
+    assert "本人の数" in text and "再発防止のための措置" in text
+
+    press = tmp_path / "press.docx"
+    _run("incident", "report", str(incident), *common, "--kind", "press", "--format", "docx",
+         "--out", str(press))  # fmt: skip
+    text = _docx_text(press)
+    for heading in ("概要", "経緯", "原因", "対応", "再発防止策", "問い合わせ先"):
+        assert heading in text, heading
+    assert "150人分" in text and "1件の宛先" in text
+    assert "承認" in text and "インシデント登録" in text  # the timeline from the audit log
+    assert not any(name in text for name in japanese_names(150))
+
+    refused = CliRunner().invoke(
+        cli, ["incident", "report", str(incident), *common, "--format", "docx"]
+    )
+    assert refused.exit_code == 2 and "--out" in refused.output
+    refused = CliRunner().invoke(
+        cli, ["incident", "report", str(incident), *common, "--kind", "press"]
+    )
+    assert refused.exit_code == 2

@@ -112,9 +112,19 @@ def show(incident_id: int, fmt: str, database_url: str, blob_dir: str) -> None:
 
 @incident_group.command("report")
 @click.argument("incident_id", type=int)
-@click.option("--kind", type=click.Choice(["ppc"]), default="ppc", show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write here.")
+@click.option(
+    "--kind",
+    type=click.Choice(["ppc", "press"]),
+    default="ppc",
+    show_default=True,
+    help="ppc: the report to the PPC; press: a press-release draft (docx only).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "docx"]), default="json", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), default=None, help="Write here (docx: required)."
+)
 @DB_OPTION
 @BLOBS_OPTION
 @policy_option("Policy file (organisation kind, special-care entity types).")
@@ -127,15 +137,31 @@ def report(
     blob_dir: str,
     policy_path,  # type: ignore[no-untyped-def]
 ) -> None:
-    """The report to the Personal Information Protection Commission: whether it is due,
-    why, the deadlines, and its items pre-filled."""
+    """The report to the Personal Information Protection Commission (whether it is due,
+    why, the deadlines, its items pre-filled), or a press-release draft."""
     from sekisho.incident import assess
     from sekisho.incident.report import ppc_report
     from sekisho.policy import load_policy
 
+    if fmt == "docx" and not out:
+        raise click.UsageError("--format docx needs --out FILE / docx には --out が必要です")
+    if kind == "press" and fmt != "docx":
+        raise click.UsageError("--kind press is a docx / 報道発表案は docx のみです")
     policy = load_policy(policy_path)
     facts = _facts(database_url, blob_dir, incident_id)
     assessment = assess(facts, policy.organisation_kind, policy.special_care_entities)
+    if fmt == "docx":
+        from sekisho.incident.documents import ppc_docx, press_docx
+        from sekisho.incident.facts import timeline
+        from sekisho.store import Database
+
+        assert out is not None
+        if kind == "ppc":
+            ppc_docx(facts, assessment, Path(out))
+        else:
+            events = timeline(Database(database_url), incident_id)
+            press_docx(facts, assessment, events, Path(out))
+        return
     payload = orjson.dumps(ppc_report(facts, assessment), option=orjson.OPT_INDENT_2) + b"\n"
     if out:
         Path(out).write_bytes(payload)

@@ -73,6 +73,15 @@ class IncidentFacts:
     def recipients(self) -> tuple[RecipientState, ...]:
         return tuple(r for m in self.left for r in m.recipients)
 
+    def counts(self) -> tuple[int, int, int]:
+        """Recipients whose link was revoked, who confirmed deletion, who downloaded."""
+        recipients = self.recipients
+        return (
+            sum(1 for r in recipients if r.revoked_at is not None),
+            sum(1 for r in recipients if r.deletion_confirmed_at is not None),
+            sum(1 for r in recipients if r.downloads),
+        )
+
 
 def gather(
     database: Database, incident_id: int, links: LinkStore | None, journal: Journal | None
@@ -153,3 +162,37 @@ def _message(
 
 def _encrypted(action: str, then: str | None) -> bool:
     return action == "encrypt" or then == "encrypt"
+
+
+# What the timeline says of each audited action (others show the action's own name).
+_EVENTS = {
+    "message.held": "保留（承認待ち）",
+    "message.approved": "承認",
+    "message.rejected": "却下",
+    "message.releasing": "送信開始",
+    "message.delivered": "送信",
+    "message.relayed": "送信",
+    "message.encrypted": "添付を暗号化して送信",
+    "message.linked": "ダウンロードリンクで送信",
+    "link.sent": "リンクを送信",
+    "link.downloaded": "ダウンロード",
+    "link.revoked": "リンク取り消し",
+    "message.ask_delete": "削除依頼",
+    "link.deletion_confirmed": "削除確認",
+    "incident.opened": "インシデント登録（発覚）",
+    "incident.recorded": "記録",
+    "incident.closed": "インシデント終了",
+}
+
+
+def timeline(database: Database, incident_id: int) -> list[tuple[datetime, str, str]]:
+    """(when, who, what in Japanese) of the incident's messages and of the incident itself,
+    in order, from the audit log."""
+    events = []
+    for sekisho_id in Incidents(database).messages(incident_id):
+        events += database.events(sekisho_id=sekisho_id)
+    events += [
+        e for e in database.events(action="incident.") if e.detail.get("incident") == incident_id
+    ]
+    events.sort(key=lambda e: e.id)
+    return [(e.at, e.actor, _EVENTS.get(e.action, e.action)) for e in events]

@@ -22,9 +22,7 @@ def ppc_report(facts: IncidentFacts, assessment: Assessment) -> dict:
     left = facts.left
     recipients = facts.recipients
     domains = sorted({r.address.rpartition("@")[2].lower() for r in recipients})
-    downloaded = sum(1 for r in recipients if r.downloads)
-    revoked = sum(1 for r in recipients if r.revoked_at is not None)
-    confirmed = sum(1 for r in recipients if r.deletion_confirmed_at is not None)
+    revoked, confirmed, downloaded = facts.counts()
     when = min((facts.discovered_at,), default=facts.discovered_at)
     hows = sorted({m.how for m in left})
     summary = (

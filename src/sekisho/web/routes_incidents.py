@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from sekisho.incident import assess, gather
+from sekisho.incident.facts import timeline
 from sekisho.store import utcnow
 from sekisho.store.incidents import Incidents
 from sekisho.web.context import JAPAN, Viewer, Web, from_japan_time
@@ -33,15 +34,6 @@ def router(web: Web) -> APIRouter:
         facts = facts_of(incident_id)
         policy = web.policy
         assessment = assess(facts, policy.organisation_kind, policy.special_care_entities)
-        timeline = []
-        for sekisho_id in incidents.messages(incident_id):
-            timeline += database.events(sekisho_id=sekisho_id)
-        timeline += [
-            e
-            for e in database.events(action="incident.")
-            if e.detail.get("incident") == incident_id
-        ]
-        timeline.sort(key=lambda e: e.id)
         return web.page(
             request,
             "incident.html",
@@ -49,7 +41,7 @@ def router(web: Web) -> APIRouter:
             facts=facts,
             assessment=assessment,
             special=[e for e in policy.special_care_entities if facts.entities.get(e)],
-            timeline=timeline,
+            timeline=timeline(database, incident_id),
             is_admin=viewer.user.role == "admin",
             discovered_local=_japan_local(facts.discovered_at),
             done=done,
