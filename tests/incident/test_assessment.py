@@ -110,3 +110,21 @@ def test_unlawful_intent_gives_sixty_days_for_the_final_report() -> None:
     result = assess(_facts(3, unlawful=True))
     assert result.deadline_final == date(2027, 1, 30)
     assert assess(_facts(150)).deadline_final == date(2026, 12, 31)
+
+
+def test_the_officer_may_override_with_a_reason() -> None:
+    from dataclasses import replace
+
+    due = _facts(150)
+    overridden = replace(
+        due, override_required=False, override_reason="宛先は委託先で契約上の管理下"
+    )
+    result = assess(overridden)
+    assert result.required is False and result.deadline_final is None
+    assert "担当者の判断" in result.reasons[0].ja and "委託先" in result.reasons[0].ja
+    assert any("100人超" in r.ja for r in result.reasons[1:])  # Sekisho's reasons still shown
+    small = replace(_facts(12), override_required=True, override_reason="遺族への配慮")
+    forced = assess(small)
+    assert forced.required is True and forced.deadline_preliminary == date(2026, 12, 6)
+    same = replace(due, override_required=True, override_reason="同意見")
+    assert assess(same) == assess(due)  # agreeing changes nothing

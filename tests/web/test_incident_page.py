@@ -28,11 +28,7 @@ def _site(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
     blobs = "db" if url.startswith("postgresql") else str(tmp_path / "blobs")
     journal = Journal(setup.database, journal_files(setup.database, blobs))
     setup.pipeline.journal = journal
-    rows = [["氏名", "電話番号"]] + [
-        [name, f"090-{1000 + i:04d}-{2000 + i:04d}"] for i, name in enumerate(japanese_names(150))
-    ]
-    data = eml_bytes("名簿を送ります。", {"名簿.csv": csv_bytes(rows, "cp932")}, charset="utf-8")
-    sekisho_id = setup.send(RECIPIENTS, data)
+    sekisho_id = setup.send(RECIPIENTS, _roster_data())
     for name, role in ((ADMIN, "admin"), (AUDITOR, "auditor")):
         setup.database.add_user(name, hash_password(PASSWORD), role)
     app = create_app(
@@ -45,6 +41,13 @@ def _site(tmp_path: Path, url: str):  # type: ignore[no-untyped-def]
         journal=journal,
     )
     return setup, TestClient(app), sekisho_id
+
+
+def _roster_data(rows: int = 150) -> bytes:
+    table = [["氏名", "電話番号"]] + [
+        [name, f"090-{1000 + i:04d}-{2000 + i:04d}"] for i, name in enumerate(japanese_names(rows))
+    ]
+    return eml_bytes("名簿を送ります。", {"名簿.csv": csv_bytes(table, "cp932")}, charset="utf-8")
 
 
 def _login(client: TestClient, username: str) -> str:
@@ -97,6 +100,27 @@ def test_an_incident_from_a_roster_sent_as_links(tmp_path: Path, database_url: s
     assert recorded.status_code == 200 and 'value="2026-12-01T09:30"' in recorded.text
     assert "宛先の選択誤り" in recorded.text
     assert 'id="deadline-preliminary">2026-12-06<' in recorded.text  # 5 days from discovery
+    # A second copy of the roster sent later joins the incident; an unknown ID does not.
+    second = setup.send(RECIPIENTS[:1], _roster_data(rows=120))
+    added = client.post(f"/incidents/{incident}/add", data={"csrf": csrf, "sekisho_id": second})
+    assert added.status_code == 200 and "追加しました" in added.text
+    assert re.search(r'id="people">270<', added.text)  # 150 + 120
+    unknown = client.post(f"/incidents/{incident}/add", data={"csrf": csrf, "sekisho_id": "x"})
+    assert unknown.status_code == 404
+    # The officer's own judgement needs its reason; with one it leads the page.
+    bare = client.post(
+        f"/incidents/{incident}/record", data={"csrf": csrf, "override": "not_required"}
+    )
+    assert bare.status_code == 400
+    judged = client.post(
+        f"/incidents/{incident}/record",
+        data={
+            "csrf": csrf,
+            "override": "not_required",
+            "override_reason": "受領者全員が未開封で削除",
+        },
+    )
+    assert "報告は不要と判断されます" in judged.text and "担当者の判断" in judged.text
     closed = client.post(f"/incidents/{incident}/close", data={"csrf": csrf})
     assert closed.status_code == 200 and 'id="close"' not in closed.text
     actions = [e.action for e in setup.database.events()]

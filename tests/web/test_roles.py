@@ -42,6 +42,7 @@ ALLOWED = {
     "/messages/{sekisho_id}/incident": {"auditor", "admin"},
     "/incidents/{incident_id}": {"auditor", "admin"},
     "/incidents/{incident_id}/record": {"auditor", "admin"},
+    "/incidents/{incident_id}/add": {"auditor", "admin"},
     "/incidents/{incident_id}/revoke": {"admin"},
     "/incidents/{incident_id}/ask-delete": {"admin"},
     "/incidents/{incident_id}/close": {"auditor", "admin"},

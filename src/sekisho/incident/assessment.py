@@ -48,6 +48,21 @@ class Assessment:
 def assess(
     facts: IncidentFacts, kind: str = "local_government", special_care: tuple[str, ...] = ()
 ) -> Assessment:
+    """Sekisho's answer, or the officer's when one is recorded (with its reason first and
+    Sekisho's reasons after it, so the report shows both)."""
+    found = _assess(facts, kind, special_care)
+    if facts.override_required is None or facts.override_required == found.required:
+        return found
+    officer = Reason(
+        f"担当者の判断: {facts.override_reason or '（理由未記入）'}",
+        f"The officer's decision: {facts.override_reason or '(no reason recorded)'}",
+    )
+    if not facts.override_required:
+        return Assessment(False, (officer, *found.reasons), None, None)
+    return Assessment(True, (officer, *found.reasons), *_deadlines(facts))
+
+
+def _assess(facts: IncidentFacts, kind: str, special_care: tuple[str, ...]) -> Assessment:
     threshold = THRESHOLDS.get(kind, THRESHOLDS["local_government"])
     left = facts.left
     if not left:
@@ -121,14 +136,14 @@ def assess(
                 "no data open to financial misuse, no unlawful intent.",
             ),
         )
+    return Assessment(True, tuple(reasons), *_deadlines(facts))
+
+
+def _deadlines(facts: IncidentFacts) -> tuple[date, date]:
+    """速報 and 確報, counted from the day of discovery."""
     discovered = facts.discovered_at.date()
     final_days = FINAL_DAYS_UNLAWFUL if facts.unlawful_intent else FINAL_DAYS
-    return Assessment(
-        required=True,
-        reasons=tuple(reasons),
-        deadline_preliminary=discovered + timedelta(days=PRELIMINARY_DAYS),
-        deadline_final=discovered + timedelta(days=final_days),
-    )
+    return discovered + timedelta(days=PRELIMINARY_DAYS), discovered + timedelta(days=final_days)
 
 
 def _nobody_got_it(message) -> bool:  # type: ignore[no-untyped-def]

@@ -49,6 +49,8 @@ class IncidentFacts:
     cause: str
     notes: str
     closed_at: datetime | None
+    override_required: bool | None = None  # the officer's answer, with override_reason
+    override_reason: str = ""
     messages: tuple[MessageLeft, ...] = field(default_factory=tuple)
 
     @property
@@ -109,6 +111,8 @@ def _facts(incident: Incident, messages: tuple[MessageLeft, ...]) -> IncidentFac
         notes=incident.notes,
         closed_at=incident.closed_at,
         messages=messages,
+        override_required=incident.override_required,
+        override_reason=incident.override_reason,
     )
 
 

@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sekisho.store.database import Database
 from sekisho.store.models import Incident, IncidentMessage
 
-RECORDABLE = ("discovered_at", "cause", "notes", "unlawful_intent", "key_leaked")
+RECORDABLE = (
+    "discovered_at",
+    "cause",
+    "notes",
+    "unlawful_intent",
+    "key_leaked",
+    "override_required",
+    "override_reason",
+)
 
 
 class Incidents:
@@ -35,6 +43,7 @@ class Incidents:
                 cause="",
                 notes="",
                 unlawful_intent=False,
+                override_reason="",
             )
             session.add(incident)
             session.flush()
@@ -90,7 +99,9 @@ class Incidents:
             for name, value in values.items():
                 setattr(incident, name, value)
                 detail[name] = (
-                    f"{len(value)} characters" if name in ("cause", "notes") else str(value)
+                    f"{len(value)} characters"
+                    if name in ("cause", "notes", "override_reason")
+                    else str(value)
                 )
             self.database._audit(session, actor, "incident.recorded", None, detail)
 

@@ -149,6 +149,9 @@ class Incident(Base):
     # an encryption key (a zip's password) could have reached the recipients.
     unlawful_intent: Mapped[bool] = mapped_column(Boolean, default=False)
     key_leaked: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    # The officer's own answer to "is a report due", with the reason (None: Sekisho's).
+    override_required: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    override_reason: Mapped[str] = mapped_column(Text, default="")
     closed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 

@@ -74,6 +74,8 @@ def router(web: Web) -> APIRouter:
         notes: str = Form(""),
         unlawful_intent: str = Form(""),
         key_leaked: str = Form(""),
+        override: str = Form(""),
+        override_reason: str = Form(""),
         csrf: str = Form(""),
     ) -> HTMLResponse:
         web.check_csrf(viewer, csrf)
@@ -83,7 +85,14 @@ def router(web: Web) -> APIRouter:
             "notes": notes.strip()[:5000],
             "unlawful_intent": bool(unlawful_intent),
             "key_leaked": True if key_leaked else None,
+            "override_required": {"required": True, "not_required": False}.get(override),
+            "override_reason": override_reason.strip()[:2000],
         }
+        if values["override_required"] is not None and not values["override_reason"]:
+            raise HTTPException(
+                status_code=400,
+                detail="判断を上書きする理由を記入してください / an override needs its reason",
+            )
         if discovered.strip():
             try:
                 values["discovered_at"] = from_japan_time(discovered)
@@ -127,6 +136,29 @@ def router(web: Web) -> APIRouter:
                 message.sekisho_id, addresses, viewer.user.username, utcnow(), compose
             )
         done = f"{queued}件の削除依頼を送ります / {queued} deletion request(s) queued"
+        return incident_page(request, viewer, incident_id, done)
+
+    @routes.post("/incidents/{incident_id}/add", response_class=HTMLResponse)
+    def add_message(
+        request: Request,
+        incident_id: int,
+        viewer: Viewer = as_officer,
+        sekisho_id: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        """A related message (another copy of the same roster, a follow-up) joins it."""
+        web.check_csrf(viewer, csrf)
+        facts_of(incident_id)
+        sekisho_id = sekisho_id.strip()
+        known = database.get(sekisho_id) is not None or (
+            web.journal is not None and web.journal.entry(sekisho_id) is not None
+        )
+        if not known:
+            raise HTTPException(
+                status_code=404, detail="該当するメールがありません / no such message"
+            )
+        added = incidents.add(incident_id, sekisho_id, viewer.user.username)
+        done = "追加しました / added" if added else "すでに含まれています / already part of it"
         return incident_page(request, viewer, incident_id, done)
 
     @routes.post("/incidents/{incident_id}/close")

@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text, nullable=False),
         sa.Column("unlawful_intent", sa.Boolean, nullable=False),
         sa.Column("key_leaked", sa.Boolean, nullable=True),
+        sa.Column("override_required", sa.Boolean, nullable=True),
+        sa.Column("override_reason", sa.Text, nullable=False),
         sa.Column("closed_at", sa.DateTime, nullable=True),
     )
     op.create_table(
