@@ -118,8 +118,6 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
     )  # load dictionaries now
     # Everything built so far lives as long as the process: keep the collector off it, so
     # that collections during traffic walk only what messages allocate.
-    if pipeline.scan_pool is not None:
-        await pipeline.scan_pool.warm_up()
     gc.collect()
     gc.freeze()
     handler = GatewayHandler(pipeline)
@@ -132,6 +130,14 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
         reuse_port=config.reuse_port or None,
     )
     scheduler = asyncio.create_task(run_forever(pipeline, config.scheduler_interval))
+    # The scan processes load their dictionaries (~2 s) while small mail already flows: a
+    # restart refuses connections no longer than it did before there were any (the MTA
+    # backs off from a refusing filter), and a big message waits for them in the queue.
+    warming = (
+        asyncio.create_task(pipeline.scan_pool.warm_up())
+        if pipeline.scan_pool is not None
+        else None
+    )
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not in the main thread
@@ -144,6 +150,8 @@ async def serve(config: GatewayConfig, policy: Policy, ready: asyncio.Event | No
     try:
         await stop.wait()
     finally:
+        if warming is not None:
+            warming.cancel()
         await shut_down(server, handler, sessions, scheduler, pipeline, config.shutdown_grace)
 
 

@@ -28,6 +28,16 @@ def router(web: Web) -> APIRouter:
         except KeyError as exc:
             raise HTTPException(status_code=404) from exc
 
+    def known(sekisho_id: str) -> None:
+        """404 unless the message is in the store (held, released) or in the journal."""
+        found = database.get(sekisho_id) is not None or (
+            web.journal is not None and web.journal.entry(sekisho_id) is not None
+        )
+        if not found:
+            raise HTTPException(
+                status_code=404, detail="該当するメールがありません / no such message"
+            )
+
     def incident_page(
         request: Request, viewer: Viewer, incident_id: int, done: str | None = None
     ) -> HTMLResponse:
@@ -52,11 +62,7 @@ def router(web: Web) -> APIRouter:
         sekisho_id: str, viewer: Viewer = as_officer, csrf: str = Form("")
     ) -> Response:
         web.check_csrf(viewer, csrf)
-        known = database.get(sekisho_id) is not None or (
-            web.journal is not None and web.journal.entry(sekisho_id) is not None
-        )
-        if not known:
-            raise HTTPException(status_code=404)
+        known(sekisho_id)
         number = incidents.open([sekisho_id], viewer.user.username, utcnow())
         return RedirectResponse(f"/incidents/{number}", status_code=303)
 
@@ -150,13 +156,7 @@ def router(web: Web) -> APIRouter:
         web.check_csrf(viewer, csrf)
         facts_of(incident_id)
         sekisho_id = sekisho_id.strip()
-        known = database.get(sekisho_id) is not None or (
-            web.journal is not None and web.journal.entry(sekisho_id) is not None
-        )
-        if not known:
-            raise HTTPException(
-                status_code=404, detail="該当するメールがありません / no such message"
-            )
+        known(sekisho_id)
         added = incidents.add(incident_id, sekisho_id, viewer.user.username)
         done = "追加しました / added" if added else "すでに含まれています / already part of it"
         return incident_page(request, viewer, incident_id, done)
