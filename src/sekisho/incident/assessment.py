@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sekisho.detect.entities import CREDIT_CARD, label
-from sekisho.incident.facts import IncidentFacts
+from sekisho.incident.facts import IncidentFacts, entities_of
 
 THRESHOLDS = {"local_government": 100, "business": 1000}
 PRELIMINARY_DAYS = 5
@@ -89,10 +89,7 @@ def _assess(facts: IncidentFacts, kind: str, special_care: tuple[str, ...]) -> A
             )
         )
     people = sum(m.records for m in exposed)
-    entities: dict[str, int] = {}
-    for message in exposed:
-        for entity, count in message.entities.items():
-            entities[entity] = max(entities.get(entity, 0), count)
+    entities = entities_of(exposed)
     reasons = []
     special = [e for e in special_care if entities.get(e)]
     if special:

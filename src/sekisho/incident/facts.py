@@ -65,11 +65,7 @@ class IncidentFacts:
 
     @property
     def entities(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for message in self.left:
-            for entity, count in message.entities.items():
-                found[entity] = max(found.get(entity, 0), count)
-        return dict(sorted(found.items()))
+        return entities_of(self.left)
 
     @property
     def recipients(self) -> tuple[RecipientState, ...]:
@@ -83,6 +79,16 @@ class IncidentFacts:
             sum(1 for r in recipients if r.deletion_confirmed_at is not None),
             sum(1 for r in recipients if r.downloads),
         )
+
+
+def entities_of(messages: tuple[MessageLeft, ...] | list[MessageLeft]) -> dict[str, int]:
+    """Each entity type with its largest count in any of ``messages`` (one roster sent
+    twice is not twice the people)."""
+    found: dict[str, int] = {}
+    for message in messages:
+        for entity, count in message.entities.items():
+            found[entity] = max(found.get(entity, 0), count)
+    return dict(sorted(found.items()))
 
 
 def gather(

@@ -23,12 +23,11 @@ def ppc_report(facts: IncidentFacts, assessment: Assessment) -> dict:
     recipients = facts.recipients
     domains = sorted({r.address.rpartition("@")[2].lower() for r in recipients})
     revoked, confirmed, downloaded = facts.counts()
-    when = min((facts.discovered_at,), default=facts.discovered_at)
     hows = sorted({m.how for m in left})
     summary = (
         f"電子メールの誤送信により、{facts.people:,}人分の個人データを含むメール"
         f"{len(left)}通が{len(recipients)}件の宛先（{', '.join(domains) or 'なし'}）へ送信された"
-        f"（送信方法: {', '.join(hows) or 'なし'}）。{when:%Y年%m月%d日}に発覚。"
+        f"（送信方法: {', '.join(hows) or 'なし'}）。{facts.discovered_at:%Y年%m月%d日}に発覚。"
     )
     data_items = "、".join(label(e) for e in facts.entities) or "なし"
     actions = []

@@ -43,6 +43,12 @@ def from_japan_time(text: str) -> datetime:
     return moment.astimezone(UTC).replace(tzinfo=None)
 
 
+def japan_local(moment: datetime) -> str:
+    """The store's naive UTC as a ``datetime-local`` value in Japan time (the inverse of
+    ``from_japan_time``)."""
+    return moment.replace(tzinfo=UTC).astimezone(JAPAN).strftime("%Y-%m-%dT%H:%M")
+
+
 def safe_next(target: str) -> str:
     """Only paths of this site (no open redirect through the login form)."""
     return target if target.startswith("/") and not target.startswith("//") else ""

@@ -10,7 +10,7 @@ from sekisho.incident import assess, gather
 from sekisho.incident.facts import timeline
 from sekisho.store import utcnow
 from sekisho.store.incidents import Incidents
-from sekisho.web.context import JAPAN, Viewer, Web, from_japan_time
+from sekisho.web.context import Viewer, Web, from_japan_time, japan_local
 
 INCIDENT_ROLES = {"admin", "auditor"}
 
@@ -53,7 +53,7 @@ def router(web: Web) -> APIRouter:
             special=[e for e in policy.special_care_entities if facts.entities.get(e)],
             timeline=timeline(database, incident_id),
             is_admin=viewer.user.role == "admin",
-            discovered_local=_japan_local(facts.discovered_at),
+            discovered_local=japan_local(facts.discovered_at),
             done=done,
         )
 
@@ -169,10 +169,3 @@ def router(web: Web) -> APIRouter:
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
     return routes
-
-
-def _japan_local(moment) -> str:  # type: ignore[no-untyped-def]
-    """A naive UTC time as a ``datetime-local`` value in Japan time."""
-    from datetime import UTC
-
-    return moment.replace(tzinfo=UTC).astimezone(JAPAN).strftime("%Y-%m-%dT%H:%M")
