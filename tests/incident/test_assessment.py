@@ -44,7 +44,7 @@ def _facts(
         entities=dict.fromkeys(entities, people),
         encrypted=encrypted,
         recipients=recipients,
-        journaled=True,
+        journal="kept",
     )
     return IncidentFacts(
         incident_id=1,

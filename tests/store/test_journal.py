@@ -65,6 +65,12 @@ def test_a_missing_copy_is_damaged_not_empty(journal: Journal) -> None:
     journal.keep("m1", MAIL, 1, utcnow(), 30)
     entry = journal.entry("m1")
     assert entry is not None
+    assert journal.state("m1") == "kept"
     journal.files._files.remove(entry.blob)
+    assert journal.state("m1") == "missing"
     with pytest.raises(BlobDamaged, match="missing"):
         journal.open("m1")
+    assert journal.state("never-kept") == "none"
+    journal.keep("old", MAIL, 1, utcnow() - timedelta(days=40), 30)
+    journal.purge(utcnow())
+    assert journal.state("old") == "purged"

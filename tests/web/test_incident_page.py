@@ -5,10 +5,12 @@ audited. Auditors may open and record, not revoke."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from python_calamine import CalamineWorkbook
 
 from sekisho.store.blobs import journal_files
 from sekisho.store.journal import Journal
@@ -126,3 +128,96 @@ def test_an_incident_from_a_roster_sent_as_links(tmp_path: Path, database_url: s
     actions = [e.action for e in setup.database.events()]
     for action in ("incident.opened", "incident.recorded", "incident.closed", "link.revoked"):
         assert action in actions, action
+
+
+SECOND_ADMIN = "admin2@city.example.lg.jp"
+
+
+def test_the_people_list_takes_a_second_admin_above_a_hundred(
+    tmp_path: Path, database_url: str
+) -> None:
+    setup, client, sekisho_id = _site(tmp_path, database_url)
+    setup.database.add_user(SECOND_ADMIN, hash_password(PASSWORD), "admin")
+    csrf = _login(client, AUDITOR)
+    opened = client.post(f"/messages/{sekisho_id}/incident", data={"csrf": csrf})
+    incident = opened.url.path.rsplit("/", 1)[1]
+    assert 'id="export-people"' not in opened.text  # admins only
+    assert client.post(f"/incidents/{incident}/exports", data={"csrf": csrf}).status_code == 403
+
+    csrf = _login(client, ADMIN)
+    asked = client.post(f"/incidents/{incident}/exports", data={"csrf": csrf})
+    assert asked.status_code == 200 and "別の管理者の承認を待っています" in asked.text
+    (export,) = re.findall(r'id="export-(\d+)"', asked.text)
+    download = f"/incidents/{incident}/exports/{export}/download"
+    refused = client.post(download, data={"csrf": csrf})
+    assert refused.status_code == 409 and "承認が必要" in refused.text
+    approve = f"/incidents/{incident}/exports/{export}/approve"
+    assert client.post(approve, data={"csrf": csrf}).status_code == 409  # not by the asker
+
+    csrf = _login(client, SECOND_ADMIN)
+    assert "承認しました" in client.post(approve, data={"csrf": csrf}).text
+    assert client.post(download, data={"csrf": csrf}).status_code == 409  # not theirs
+
+    csrf = _login(client, ADMIN)
+    got = client.post(download, data={"csrf": csrf})
+    assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(got.content)).get_sheet_by_name("本人一覧")
+    listed = rows.to_python()
+    assert listed[0][:2] == ["氏名", "電話番号"] and len(listed) == 151
+    assert {row[0] for row in listed[1:]} == set(japanese_names(150))
+    assert client.post(download, data={"csrf": csrf}).status_code == 409  # once
+    page = client.get(f"/incidents/{incident}").text
+    assert not any(name in page for name in japanese_names(150))
+    events = {e.action: e for e in setup.database.events(action="incident.")}
+    assert events["incident.export_approved"].actor == SECOND_ADMIN
+    exported = events["incident.people_exported"]
+    assert exported.actor == ADMIN and exported.detail["people"] == 150
+    assert not any(name in str(exported.detail) for name in japanese_names(150))
+
+    # A short list needs nobody else: it comes at once, still audited.
+    small = setup.send(RECIPIENTS[:1], _roster_data(rows=12))
+    other = client.post(f"/messages/{small}/incident", data={"csrf": csrf})
+    number = other.url.path.rsplit("/", 1)[1]
+    at_once = client.post(f"/incidents/{number}/exports", data={"csrf": csrf})
+    assert at_once.headers["content-type"].startswith("application/vnd.openxmlformats")
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(at_once.content)).get_sheet_by_name(
+        "本人一覧"
+    )
+    assert len(sheet.to_python()) == 13
+    assert len(setup.database.events(action="incident.people_exported")) == 2
+
+
+def test_an_incident_from_a_search_and_a_copy_that_is_gone(
+    tmp_path: Path, database_url: str
+) -> None:
+    setup, client, first = _site(tmp_path, database_url)
+    second = setup.send(["x@other.example.jp"], _roster_data(rows=30))
+    csrf = _login(client, AUDITOR)
+    assert client.get("/incidents?since=yesterday").status_code == 400
+    found = client.get("/incidents", params={"domain": "care2.example.jp", "sender": "clerk"})
+    assert re.findall(r'name="sekisho_id" value="([^"]+)"', found.text) == [first]
+    none = client.get("/incidents", params={"domain": "care2.example.jp", "sender": "mayor"})
+    assert 'id="nothing-found"' in none.text
+    everything = client.get("/incidents", params={"sender": "clerk@city"})
+    assert set(re.findall(r'name="sekisho_id" value="([^"]+)"', everything.text)) == {
+        first,
+        second,
+    }
+    opened = client.post("/incidents", data={"csrf": csrf, "sekisho_id": [first, second]})
+    assert opened.status_code == 200 and re.search(r'id="people">180<', opened.text)
+    assert client.post("/incidents", data={"csrf": csrf}).status_code == 400
+    assert 'href="/incidents/1"' in client.get("/incidents").text
+
+    # The kept copy of one message is lost: the page says so, by message, and the list
+    # of people says which message it could not read.
+    entry = setup.pipeline.journal.entry(second)
+    setup.pipeline.journal.files._files.remove(entry.blob)
+    page = client.get("/incidents/1")
+    warning = re.search(r'id="journal-missing".*?</div>', page.text, re.S)
+    assert (
+        warning and second in warning.group(0) and "保管コピーが見つかりません" in warning.group(0)
+    )
+    assert first not in warning.group(0)
+    csrf = _login(client, ADMIN)
+    asked = client.post("/incidents/1/exports", data={"csrf": csrf})  # 150 people: approval
+    assert re.search(r"<td>150</td>", asked.text)

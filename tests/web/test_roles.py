@@ -46,6 +46,10 @@ ALLOWED = {
     "/incidents/{incident_id}/revoke": {"admin"},
     "/incidents/{incident_id}/ask-delete": {"admin"},
     "/incidents/{incident_id}/close": {"auditor", "admin"},
+    "/incidents": {"auditor", "admin"},
+    "/incidents/{incident_id}/exports": {"admin"},
+    "/incidents/{incident_id}/exports/{export_id}/approve": {"admin"},
+    "/incidents/{incident_id}/exports/{export_id}/download": {"admin"},
     "/audit": {"auditor", "approver", "admin"},
     "/audit.csv": {"auditor", "approver", "admin"},
 }
@@ -89,6 +93,7 @@ def _url(path: str) -> str:
         .replace("{code}", "en")
         .replace("{token}", "x")
         .replace("{incident_id}", "1")
+        .replace("{export_id}", "1")
     )
 
 

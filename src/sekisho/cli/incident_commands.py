@@ -92,6 +92,7 @@ def show(incident_id: int, fmt: str, database_url: str, blob_dir: str) -> None:
                 "entities": m.entities,
                 "encrypted": m.encrypted,
                 "journaled": m.journaled,
+                "journal": m.journal,
                 "recipients": [
                     {
                         "address": r.address,

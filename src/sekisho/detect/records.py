@@ -14,7 +14,7 @@ unions, not a pass over every finding.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from sekisho.detect.entities import (
@@ -132,6 +132,13 @@ def count_records(loose: list[Finding], columns: list[ColumnHits]) -> int:
         known = max(len(keys & seen) for keys in per_type.values())
         total += max(0, in_text - known)
     return total
+
+
+def describes_a_person(entities: Iterable[str]) -> bool:
+    """``_people``'s rule for one row: an identifying entity, or a birth date with another
+    item (a list of the people in a table reads it row by row)."""
+    found = {e for e in entities if e not in NOT_A_PERSON}
+    return bool(found & IDENTIFYING) or (DATE_OF_BIRTH in found and len(found) > 1)
 
 
 def _people(items: list[tuple[str, Sequence[int]]]) -> set[int]:

@@ -35,7 +35,14 @@ class MessageLeft:
     entities: dict[str, int]
     encrypted: bool
     recipients: tuple[RecipientState, ...]
-    journaled: bool  # a copy is kept to list the people
+    # What the journal holds of it: "kept" (the people can be listed), "purged" (its time
+    # was up), "missing" (the sealed copy is gone: say so, never list fewer people
+    # silently), "none" (nothing kept).
+    journal: str
+
+    @property
+    def journaled(self) -> bool:
+        return self.journal == "kept"
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,12 @@ class IncidentFacts:
     @property
     def entities(self) -> dict[str, int]:
         return entities_of(self.left)
+
+    @property
+    def unlisted(self) -> tuple[MessageLeft, ...]:
+        """Messages that left with people in them whose copy is not kept: the people in
+        them cannot be listed for notification."""
+        return tuple(m for m in self.left if m.records and m.journal != "kept")
 
     @property
     def recipients(self) -> tuple[RecipientState, ...]:
@@ -166,7 +179,7 @@ def _message(
         entities=entities,
         encrypted=encrypted,
         recipients=recipients,
-        journaled=entry is not None and entry.purged_at is None,
+        journal=journal.state(sekisho_id) if journal is not None else "none",
     )
 
 

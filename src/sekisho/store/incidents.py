@@ -75,6 +75,10 @@ class Incidents:
         with self.database.reading() as session:
             return session.get(Incident, incident_id)
 
+    def newest(self, limit: int = 100) -> list[Incident]:
+        with self.database.reading() as session:
+            return list(session.scalars(select(Incident).order_by(Incident.id.desc()).limit(limit)))
+
     def messages(self, incident_id: int) -> list[str]:
         with self.database.reading() as session:
             return list(

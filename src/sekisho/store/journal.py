@@ -77,6 +77,17 @@ class Journal:
         with self.database.reading() as session:
             return session.get(JournalEntry, sekisho_id)
 
+    def state(self, sekisho_id: str) -> str:
+        """What is kept of a message: "kept", "purged" (its time was up), "missing" (the
+        record is there but its sealed file is gone or cut short: the people in it can no
+        longer be listed), or "none" (nothing was kept: no personal data left with it)."""
+        entry = self.entry(sekisho_id)
+        if entry is None:
+            return "none"
+        if entry.purged_at is not None:
+            return "purged"
+        return "kept" if self.files.intact(entry.blob, entry.size) else "missing"
+
     def open(self, sekisho_id: str) -> Iterator[bytes]:
         """The kept copy, chunk by chunk. ``KeyError`` when none was kept (or it was
         purged); ``BlobDamaged`` when its sealed file is missing or altered."""

@@ -162,6 +162,23 @@ class IncidentMessage(Base):
     sekisho_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class PeopleExport(Base):
+    """An admin's request for the list of an incident's people (for telling them). Above
+    the threshold it needs a second admin's approval; it is downloaded once, by the admin
+    who asked."""
+
+    __tablename__ = "people_exports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident_id: Mapped[int] = mapped_column(Integer, index=True)
+    requested_by: Mapped[str] = mapped_column(String(256))
+    requested_at: Mapped[datetime] = mapped_column(DateTime)
+    people: Mapped[int] = mapped_column(Integer)
+    approved_by: Mapped[str | None] = mapped_column(String(256), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    downloaded_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+
 class LoginFailure(Base):
     """One failed login, under a hash of what it counts against (an account, a client
     address): the throttle of every web process reads the same rows."""

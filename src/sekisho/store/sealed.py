@@ -82,6 +82,11 @@ class BlobStore:
     def remove(self, name: str) -> None:
         self._files.remove(name)
 
+    def intact(self, name: str, size: int) -> bool:
+        """Whether ``name`` is there with the size ``size`` plaintext bytes seal to (the
+        cheap check; only reading it proves every chunk authentic)."""
+        return self._files.size(name) == sealed_size(size)
+
     def open(self, name: str, key: bytes, size: int) -> Iterator[bytes]:
         """The plaintext of ``name``, chunk by chunk. ``BlobDamaged`` before the first byte
         when the file is missing or its size is wrong; during the stream when a chunk does

@@ -3,13 +3,19 @@ report to the PPC is due, record what the officer learns, revoke every link, clo
 
 from __future__ import annotations
 
+from functools import cache
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from sekisho.detect import Detector
 from sekisho.incident import assess, gather
 from sekisho.incident.facts import timeline
+from sekisho.incident.people import PeopleList, affected_people, people_xlsx
 from sekisho.store import utcnow
 from sekisho.store.incidents import Incidents
+from sekisho.store.people_exports import SECOND_APPROVAL_ABOVE, ExportRefused, PeopleExports
+from sekisho.store.sent_search import SentMessage, find_sent
 from sekisho.web.context import Viewer, Web, from_japan_time, japan_local
 
 INCIDENT_ROLES = {"admin", "auditor"}
@@ -19,6 +25,7 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
     database = web.database
     incidents = Incidents(database)
+    exports = PeopleExports(database)
     as_officer = Depends(web.role(INCIDENT_ROLES))  # an admin or an auditor, or 403
     as_admin = Depends(web.role({"admin"}))
 
@@ -53,9 +60,59 @@ def router(web: Web) -> APIRouter:
             special=[e for e in policy.special_care_entities if facts.entities.get(e)],
             timeline=timeline(database, incident_id),
             is_admin=viewer.user.role == "admin",
+            exports=exports.of_incident(incident_id),
+            me=viewer.user.username,
+            second_approval_above=SECOND_APPROVAL_ABOVE,
             discovered_local=japan_local(facts.discovered_at),
             done=done,
         )
+
+    @routes.get("/incidents", response_class=HTMLResponse)
+    def index(
+        request: Request,
+        viewer: Viewer = as_officer,
+        sender: str = "",
+        since: str = "",
+        until: str = "",
+        domain: str = "",
+    ) -> HTMLResponse:
+        """The incidents, and a search for the messages of a new one (sender, Japan-time
+        range, recipient domain) when nobody has the message's Sekisho ID."""
+        searched = any(v.strip() for v in (sender, since, until, domain))
+        found: list[SentMessage] = []
+        if searched:
+            try:
+                start = from_japan_time(since) if since.strip() else None
+                end = from_japan_time(until) if until.strip() else None
+            except ValueError as exc:
+                raise HTTPException(status_code=400, detail="日時が不正です / bad date") from exc
+            found = find_sent(database, sender=sender, since=start, until=end, domain=domain)
+        return web.page(
+            request,
+            "incidents.html",
+            viewer.session,
+            incidents=incidents.newest(),
+            searched=searched,
+            found=found,
+            query={"sender": sender, "since": since, "until": until, "domain": domain},
+        )
+
+    @routes.post("/incidents")
+    def open_from_search(
+        viewer: Viewer = as_officer,
+        sekisho_id: list[str] = Form([]),  # noqa: B008 — FastAPI's way to read a list
+        csrf: str = Form(""),
+    ) -> Response:
+        web.check_csrf(viewer, csrf)
+        chosen = [s.strip() for s in sekisho_id if s.strip()]
+        if not chosen:
+            raise HTTPException(
+                status_code=400, detail="メールを選んでください / choose at least one message"
+            )
+        for one in chosen:
+            known(one)
+        number = incidents.open(chosen, viewer.user.username, utcnow())
+        return RedirectResponse(f"/incidents/{number}", status_code=303)
 
     @routes.post("/messages/{sekisho_id}/incident")
     def open_incident(
@@ -161,6 +218,85 @@ def router(web: Web) -> APIRouter:
         done = "追加しました / added" if added else "すでに含まれています / already part of it"
         return incident_page(request, viewer, incident_id, done)
 
+    def people_of(incident_id: int) -> PeopleList:
+        if web.journal is None:
+            raise HTTPException(
+                status_code=409, detail="保管コピーが設定されていません / no journal configured"
+            )
+        return affected_people(web.journal, incidents.messages(incident_id), _detector())
+
+    def people_file(incident_id: int, listed: PeopleList) -> Response:
+        title = f"インシデント {incident_id} 本人一覧（取扱注意）"
+        return Response(
+            people_xlsx(listed, title),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f'attachment; filename="incident-{incident_id}-people.xlsx"',
+                "Cache-Control": "no-store",
+            },
+        )
+
+    def refused(exc: ExportRefused) -> HTTPException:
+        return HTTPException(status_code=409, detail=str(exc))
+
+    @routes.post("/incidents/{incident_id}/exports")
+    def request_export(
+        request: Request, incident_id: int, viewer: Viewer = as_admin, csrf: str = Form("")
+    ) -> Response:
+        """The list of the people, for telling them: at once up to the threshold; above it
+        the request waits for a second admin."""
+        web.check_csrf(viewer, csrf)
+        facts_of(incident_id)
+        listed = people_of(incident_id)
+        now, actor = utcnow(), viewer.user.username
+        export = exports.request(incident_id, actor, now, len(listed.people))
+        if len(listed.people) > SECOND_APPROVAL_ABOVE:
+            done = (
+                f"{len(listed.people):,}人分の一覧です。別の管理者の承認を待っています / "
+                f"{len(listed.people):,} people: waiting for a second admin's approval"
+            )
+            return incident_page(request, viewer, incident_id, done)
+        try:
+            exports.claim(export.id, actor, now, len(listed.people))
+        except ExportRefused as exc:
+            raise refused(exc) from exc
+        return people_file(incident_id, listed)
+
+    @routes.post(
+        "/incidents/{incident_id}/exports/{export_id}/approve", response_class=HTMLResponse
+    )
+    def approve_export(
+        request: Request,
+        incident_id: int,
+        export_id: int,
+        viewer: Viewer = as_admin,
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        web.check_csrf(viewer, csrf)
+        export = exports.get(export_id)
+        if export is None or export.incident_id != incident_id:
+            raise HTTPException(status_code=404)
+        try:
+            exports.approve(export_id, viewer.user.username, utcnow())
+        except ExportRefused as exc:
+            raise refused(exc) from exc
+        return incident_page(request, viewer, incident_id, "承認しました / approved")
+
+    @routes.post("/incidents/{incident_id}/exports/{export_id}/download")
+    def download_export(
+        incident_id: int, export_id: int, viewer: Viewer = as_admin, csrf: str = Form("")
+    ) -> Response:
+        web.check_csrf(viewer, csrf)
+        export = exports.get(export_id)
+        if export is None or export.incident_id != incident_id:
+            raise HTTPException(status_code=404)
+        listed = people_of(incident_id)
+        try:
+            exports.claim(export_id, viewer.user.username, utcnow(), len(listed.people))
+        except ExportRefused as exc:
+            raise refused(exc) from exc
+        return people_file(incident_id, listed)
+
     @routes.post("/incidents/{incident_id}/close")
     def close(incident_id: int, viewer: Viewer = as_officer, csrf: str = Form("")) -> Response:
         web.check_csrf(viewer, csrf)
@@ -169,3 +305,10 @@ def router(web: Web) -> APIRouter:
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
     return routes
+
+
+@cache
+def _detector() -> Detector:
+    """One detector for the web process, made on the first export (its dictionaries cost
+    a second and tens of megabytes that the approval pages never need)."""
+    return Detector()
