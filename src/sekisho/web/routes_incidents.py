@@ -174,7 +174,14 @@ def router(web: Web) -> APIRouter:
         if web.links is not None:
             for sekisho_id in incidents.messages(incident_id):
                 count += web.links.revoke(sekisho_id, viewer.user.username, utcnow())
-        done = f"{count}件のリンクを取り消しました / {count} link(s) revoked"
+        # What matters for the report: how many were revoked before anyone downloaded.
+        unread = sum(
+            1 for r in facts_of(incident_id).recipients if r.revoked_at and not r.downloads
+        )
+        done = (
+            f"{count}件のリンクを取り消しました（ダウンロード前に取り消したもの {unread}件）/ "
+            f"{count} link(s) revoked; {unread} link(s) in all never downloaded"
+        )
         return incident_page(request, viewer, incident_id, done)
 
     @routes.post("/incidents/{incident_id}/ask-delete", response_class=HTMLResponse)
