@@ -31,7 +31,7 @@ ALLOWED: dict[str, set[str]] = {
         "incident",
     },
 }
-SHARED = {"errors", "addresses", "__init__"}
+SHARED = {"errors", "addresses", "japan_time", "__init__"}
 
 
 def _imports(path: Path) -> set[str]:

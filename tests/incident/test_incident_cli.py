@@ -133,3 +133,23 @@ def test_the_report_and_the_press_draft_as_word_files(tmp_path: Path) -> None:
         cli, ["incident", "report", str(incident), *common, "--kind", "press"]
     )
     assert refused.exit_code == 2
+
+
+def test_find_the_messages_by_sender_time_and_domain(tmp_path: Path) -> None:
+    url, sekisho_id = _released_roster(tmp_path)
+    domain = OUTSIDER.rpartition("@")[2]
+
+    def find(*criteria: str) -> list[str]:
+        output = _run("incident", "find", *criteria, "--db", url).output
+        return [m["sekisho_id"] for m in json.loads(output)]
+
+    assert find("--domain", domain, "--sender", CLERK.split("@")[0]) == [sekisho_id]
+    assert find("--domain", "elsewhere.example.jp") == []
+    assert find("--since", "2000-01-01T00:00", "--until", "2000-01-02T00:00") == []
+    assert find("--since", "2000-01-01T09:00") == [sekisho_id]
+    (found,) = json.loads(_run("incident", "find", "--domain", domain, "--db", url).output)
+    assert found["people"] == 150 and found["recipients"] == [OUTSIDER]
+    assert "山田" not in json.dumps(found, ensure_ascii=False)
+    bad = CliRunner().invoke(cli, ["incident", "find", "--since", "tuesday", "--db", url])
+    assert bad.exit_code == 2 and "--since" in bad.output
+    assert CliRunner().invoke(cli, ["incident", "find", "--db", url]).exit_code == 2

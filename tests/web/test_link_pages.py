@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from sekisho.japan_time import from_japan_time
 from sekisho.store import MessageRecord, utcnow
 from sekisho.store.links import link_state
 from sekisho.web.app import create_app
-from sekisho.web.context import from_japan_time
 from sekisho.web.security import hash_password
 from tests.gateway.test_download_links import PUBLIC, RECIPIENTS, SECRET, Setup, _text
 

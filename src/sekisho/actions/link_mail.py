@@ -14,11 +14,12 @@ import mimetypes
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from email.message import EmailMessage, Message
 
 from sekisho.actions.rewrite import parse
 from sekisho.extract import mime
+from sekisho.japan_time import japan_time
 
 BODY_TYPES = ("text/plain", "text/html")
 
@@ -150,14 +151,6 @@ def _stripped(skeleton: EmailMessage, bodies: dict[bytes, mime.MimePart]) -> byt
         if marker in out:
             out = out.replace(marker, bytes(leaf.body()), 1)
     return out
-
-
-JAPAN = timezone(timedelta(hours=9), "JST")  # no daylight saving: a fixed offset is exact
-
-
-def japan_time(moment: datetime) -> str:
-    """A stored (naive UTC) time as recipients in Japan read it."""
-    return moment.replace(tzinfo=UTC).astimezone(JAPAN).strftime("%Y-%m-%d %H:%M JST")
 
 
 def size_label(size: int) -> str:

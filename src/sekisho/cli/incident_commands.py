@@ -68,6 +68,54 @@ def open_incident(
     click.echo(Incidents(database).open(list(sekisho_ids), actor, utcnow()))
 
 
+@incident_group.command("find")
+@click.option("--sender", default="", help="The sender's address, or part of it.")
+@click.option("--since", default="", help="Received at or after (Japan time, 2026-12-01T09:00).")
+@click.option("--until", default="", help="Received before (Japan time).")
+@click.option("--domain", default="", help="A recipient's domain (subdomains included).")
+@DB_OPTION
+def find(sender: str, since: str, until: str, domain: str, database_url: str) -> None:
+    """The messages an incident may concern, as JSON (IDs, times, addresses, people
+    counts; never content): pass the IDs to ``incident open``."""
+    from sekisho.store import Database
+    from sekisho.store.sent_search import find_sent
+
+    if not any(v.strip() for v in (sender, since, until, domain)):
+        raise click.UsageError("検索条件を指定してください / give at least one criterion")
+    found = find_sent(
+        Database(database_url),
+        sender=sender,
+        since=_japan_time(since, "--since"),
+        until=_japan_time(until, "--until"),
+        domain=domain,
+    )
+    payload = [
+        {
+            "sekisho_id": m.sekisho_id,
+            "at": m.at.isoformat() + "Z",
+            "sender": m.sender,
+            "recipients": list(m.recipients),
+            "people": m.records,
+            "state": m.state,
+        }
+        for m in found
+    ]
+    sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _japan_time(text: str, option: str):  # type: ignore[no-untyped-def]
+    from sekisho.japan_time import from_japan_time
+
+    if not text.strip():
+        return None
+    try:
+        return from_japan_time(text)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{text!r}: 日時の形式 2026-12-01T09:00", param_hint=option
+        ) from exc
+
+
 @incident_group.command("show")
 @click.argument("incident_id", type=int)
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)

@@ -6,7 +6,7 @@ recipients' organisations (domains), dates."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -14,8 +14,7 @@ from docx import Document
 from sekisho.incident.assessment import Assessment
 from sekisho.incident.facts import IncidentFacts
 from sekisho.incident.report import BLANK, ppc_report
-
-JAPAN = timezone(timedelta(hours=9))
+from sekisho.japan_time import to_japan
 
 PPC_ITEMS = (
     ("summary", "概要"),
@@ -31,7 +30,7 @@ PPC_ITEMS = (
 
 
 def _japan(moment: datetime) -> str:
-    local = moment.replace(tzinfo=UTC).astimezone(JAPAN)
+    local = to_japan(moment)
     return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
 
 

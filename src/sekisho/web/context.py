@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from sekisho.actions.link_mail import JAPAN
 from sekisho.actions.links import LinkSigner
 from sekisho.addresses import same_mailbox
 from sekisho.detect.entities import label
@@ -35,18 +33,6 @@ AUDITORS = {"auditor", "admin", "approver"}
 ADMINS = {"admin"}
 ROLES = ("sender", "approver", "auditor", "admin")
 FORBIDDEN = "権限がありません / forbidden"
-
-
-def from_japan_time(text: str) -> datetime:
-    """A ``datetime-local`` field, read as Japan time, as the store's naive UTC."""
-    moment = datetime.fromisoformat(text.strip()).replace(tzinfo=JAPAN)
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def japan_local(moment: datetime) -> str:
-    """The store's naive UTC as a ``datetime-local`` value in Japan time (the inverse of
-    ``from_japan_time``)."""
-    return moment.replace(tzinfo=UTC).astimezone(JAPAN).strftime("%Y-%m-%dT%H:%M")
 
 
 def safe_next(target: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sekisho.actions.link_mail import japan_time
+from sekisho.japan_time import japan_time
 from sekisho.store.links import link_state
 from sekisho.store.models import LinkRecipient
 

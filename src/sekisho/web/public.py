@@ -24,8 +24,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from fastapi.templating import Jinja2Templates
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from sekisho.actions.link_mail import japan_time, size_label
+from sekisho.actions.link_mail import size_label
 from sekisho.actions.notices import link_code
+from sekisho.japan_time import japan_time
 from sekisho.store import Notice, utcnow
 from sekisho.store.links import (
     CODE_MINUTES,

@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from sekisho.japan_time import from_japan_time
 from sekisho.policy import lint
 from sekisho.store import utcnow
-from sekisho.web.context import ADMINS, ROLES, Viewer, Web, from_japan_time
+from sekisho.web.context import ADMINS, ROLES, Viewer, Web
 from sekisho.web.security import Session, hash_password, new_password
 
 

@@ -12,11 +12,12 @@ from sekisho.detect import Detector
 from sekisho.incident import assess, gather
 from sekisho.incident.facts import timeline
 from sekisho.incident.people import PeopleList, affected_people, people_xlsx
+from sekisho.japan_time import from_japan_time, japan_local
 from sekisho.store import utcnow
 from sekisho.store.incidents import Incidents
 from sekisho.store.people_exports import SECOND_APPROVAL_ABOVE, ExportRefused, PeopleExports
 from sekisho.store.sent_search import SentMessage, find_sent
-from sekisho.web.context import Viewer, Web, from_japan_time, japan_local
+from sekisho.web.context import Viewer, Web
 
 INCIDENT_ROLES = {"admin", "auditor"}
 
