@@ -15,13 +15,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.extract.builders import eml_bytes
+from tests.factories import incident_rows, write_xlsx
+
 from sekisho.detect import Detector
 from sekisho.incident.people import affected_people, people_xlsx
 from sekisho.store import Database, utcnow
 from sekisho.store.blobs import journal_files
 from sekisho.store.journal import Journal
-from tests.extract.builders import eml_bytes
-from tests.factories import incident_rows, write_xlsx
 
 
 def main() -> None:

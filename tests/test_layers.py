@@ -15,10 +15,11 @@ ALLOWED: dict[str, set[str]] = {
     "scan": {"extract", "detect"},
     "policy": {"extract", "detect", "scan"},
     "store": set(),
-    "actions": {"extract", "detect", "scan", "policy"},
+    "minimise": {"extract", "detect"},
+    "actions": {"extract", "detect", "scan", "policy", "minimise"},
     "incident": {"extract", "detect", "scan", "policy", "store"},
-    "gateway": {"extract", "detect", "scan", "policy", "actions", "store"},
-    "web": {"extract", "detect", "scan", "policy", "actions", "store", "incident"},
+    "gateway": {"extract", "detect", "scan", "policy", "actions", "store", "minimise"},
+    "web": {"extract", "detect", "scan", "policy", "actions", "store", "incident", "minimise"},
     "cli": {
         "extract",
         "detect",
@@ -29,6 +30,7 @@ ALLOWED: dict[str, set[str]] = {
         "gateway",
         "web",
         "incident",
+        "minimise",
     },
 }
 SHARED = {"errors", "addresses", "japan_time", "__init__"}

@@ -71,6 +71,7 @@ class LazyGroup(click.Group):
         "policy": "sekisho.cli.policy_commands:policy_group",
         "message": "sekisho.cli.message_commands:message_group",
         "incident": "sekisho.cli.incident_commands:incident_group",
+        "minimise": "sekisho.cli.minimise_command:minimise_command",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

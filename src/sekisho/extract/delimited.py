@@ -41,7 +41,7 @@ def read_delimited(walker: Walker, data: bytes, ctx: FileContext) -> None:
         # four bytes a character, and a 25 MB CSV is then 100 MB before a row is read.
         lines = _lines(head)
         del decoded
-    reader = csv.reader(lines, delimiter=_guess_delimiter(head, delimiter_for(ctx.name)))
+    reader = csv.reader(lines, delimiter=guess_delimiter(head, delimiter_for(ctx.name)))
     del head
     try:
         emit_chunks(walker, reader, ctx.origin, "file")
@@ -127,7 +127,7 @@ def emit_chunks(
 CHUNK_ROWS = 10_000  # rows per table part: the scan of a 25 MB CSV holds one chunk at a time
 
 
-def _guess_delimiter(text: str, hint: str | None) -> str:
+def guess_delimiter(text: str, hint: str | None) -> str:
     """The separator the header line uses most; the name's promise breaks ties, because
     "CSV" files saved from Excel as Unicode text are tab-separated whatever their name."""
     first = text[: text.find("\n")] if "\n" in text[:8192] else text[:8192]
