@@ -236,3 +236,32 @@ rules:
     assert policy.sender_in_group("Clerk-mobile@Kourei.City.Example.lg.jp", "kourei")
     defaults = parse_policy(text.replace('recipient_delimiter: "-"\n', ""))
     assert defaults.recipient_delimiter == "+"
+
+
+def test_suggest_minimise_and_min_cell() -> None:
+    from sekisho.policy import PolicyError, parse_policy
+
+    text = """
+min_cell: 5
+rules:
+  - name: roster
+    when: {records_min: 101}
+    action: hold
+    suggest_minimise: true
+"""
+    policy = parse_policy(text)
+    assert policy.min_cell == 5 and policy.rules[0].suggest_minimise is True
+    assert parse_policy(text.replace("min_cell: 5\n", "")).min_cell == 3
+    with pytest.raises(PolicyError, match="suggest_minimise needs hold"):
+        parse_policy(text.replace("action: hold", "action: reject"))
+
+
+def test_the_default_policy_suggests_minimising_large_rosters_to_partners() -> None:
+    from sekisho.policy import default_policy, evaluate
+
+    policy = default_policy()
+    names = {"PERSON_NAME": 150, "PHONE_NUMBER": 150}
+    large = evaluate(policy, facts(["a@care1.example.jp"], entities=names, records=150))
+    small = evaluate(policy, facts(["a@care1.example.jp"], entities=names, records=20))
+    assert large.action == "hold" and large.suggest_minimise
+    assert small.action == "hold" and not small.suggest_minimise

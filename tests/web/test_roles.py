@@ -47,6 +47,8 @@ ALLOWED = {
     "/incidents/{incident_id}/ask-delete": {"admin"},
     "/incidents/{incident_id}/close": {"auditor", "admin"},
     "/incidents": {"auditor", "admin"},
+    "/messages/{sekisho_id}/minimise": set(),  # the sender's own held mail only
+    "/messages/{sekisho_id}/ask-minimise": {"approver", "admin"},
     "/incidents/{incident_id}/exports": {"admin"},
     "/incidents/{incident_id}/exports/{export_id}/approve": {"admin"},
     "/incidents/{incident_id}/exports/{export_id}/download": {"admin"},

@@ -20,6 +20,7 @@ class NoticeContext:
     facts: MessageFacts
     verdict: Verdict
     cancel_url: str = ""
+    minimise_url: str = ""  # the policy suggests minimising: where to do it
 
 
 def _findings(facts: MessageFacts) -> tuple[str, str]:
@@ -80,13 +81,41 @@ def held(ctx: NoticeContext) -> bytes:
             "(which can be revoked).",
         ),
     }.get(ctx.verdict.then or "", ("承認されると送信されます。", "Once approved, it is sent."))
+    first_ja = first_en = ""
+    if ctx.minimise_url:
+        first_ja = (
+            "\n相手に必要なのが件数や一部の列だけなら、名簿を送る必要はありません。"
+            f"次のページで「必要な情報だけにする」を選ぶと、集計値や必要な列だけにして送れます:\n"
+            f"{ctx.minimise_url}\n\n"
+        )
+        first_en = (
+            "\nIf the recipient needs counts or a few columns, the roster need not leave: "
+            f"minimise it on this page:\n{ctx.minimise_url}\n\n"
+        )
     return _message(
         ctx.facts.sender,
         "送信を保留しました",
         "Your message is held for approval",
-        f"件名「{ctx.subject}」のメールは送信されず、{role}の承認待ちになっています。\n{after_ja}\n\n理由:\n{why_ja}\n\n{found_ja}",
-        f'Your message "{ctx.subject}" has not been sent; it waits for approval by {role}.\n{after_en}\n\nWhy:\n{why_en}\n\n{found_en}',
+        f"件名「{ctx.subject}」のメールは送信されず、{role}の承認待ちになっています。\n{first_ja}{after_ja}\n\n理由:\n{why_ja}\n\n{found_ja}",
+        f'Your message "{ctx.subject}" has not been sent; it waits for approval by {role}.\n{first_en}{after_en}\n\nWhy:\n{why_en}\n\n{found_en}',
         ctx,
+    )
+
+
+def minimise_asked(
+    to: str, sekisho_id: str, subject: str, by: str, comment: str, url: str
+) -> bytes:
+    """An approver returns a held message to its sender: please minimise it first."""
+    body = (
+        f"件名「{subject}」のメールについて、{by} から「必要な情報だけにして送ってください」"
+        f"という依頼がありました。\n\nコメント: {comment}\n\n"
+        f"次のページで、名簿を集計値や必要な列だけにして送れます（このメールは承認待ちのままです）:\n{url}"
+        f"\n\n--- English ---\n\n{by} asks you to send only what the recipient needs for your "
+        f'message "{subject}".\n\nComment: {comment}\n\nMinimise it here (it stays held '
+        f"until then):\n{url}\n\n(Sekisho ID: {sekisho_id})\n"
+    )
+    return automatic_mail(
+        to, "必要な情報だけにしてください / Please minimise your message", body, sekisho_id
     )
 
 

@@ -359,6 +359,12 @@ def audit_verify(database_url: str) -> None:
     help="The public listener's address as recipients reach it (behind a reverse proxy); "
     "default http://PUBLIC-LISTEN. With --secret, the message page can ask to delete.",
 )
+@click.option(
+    "--web-url",
+    envvar="SEKISHO_WEB_URL",
+    default=None,
+    help="This UI's address as staff reach it, for links in notices (default http://LISTEN).",
+)
 @BLOBS_OPTION
 @click.option(
     "--workers",
@@ -376,6 +382,7 @@ def web(
     secret: str | None,
     public_listen: str | None,
     public_url: str | None,
+    web_url: str | None,
     blob_dir: str,
     workers: int,
 ) -> None:
@@ -387,12 +394,13 @@ def web(
 
     if public_url is None and public_listen is not None:
         public_url = f"http://{public_listen}"
+    web_url = web_url or f"http://{listen}"
     if not secret:
         public_url = None  # deletion requests are signed with the secret the listener checks
     if workers > 1:
         _web_workers(
             workers, listen, database_url, spool_dir, policy_path, secret, public_listen,
-            public_url, blob_dir,
+            public_url, blob_dir, web_url,
         )  # fmt: skip
         return
 
@@ -412,6 +420,7 @@ def web(
         links=link_store(database, blob_dir, secret or ""),
         public_url=public_url,
         journal=_journal(database, blob_dir),
+        web_url=web_url,
     )
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
@@ -440,6 +449,7 @@ def _web_workers(  # type: ignore[no-untyped-def]
     public_listen: str | None,
     public_url: str | None,
     blob_dir: str,
+    web_url: str,
 ) -> None:
     """``sekisho web --workers N``: uvicorn's own worker processes for each listener, the
     settings handed over in the environment (see ``web.served``)."""
@@ -462,6 +472,7 @@ def _web_workers(  # type: ignore[no-untyped-def]
             secret=secret or _secrets.token_urlsafe(32),
             blobs=blob_dir,
             public_url=public_url,
+            web_url=web_url,
         )
     )
     public = None
@@ -628,6 +639,7 @@ def run_all(
         links=link_store(database, home / "blobs", config.secret or ""),
         public_url=config.public_url,
         journal=_journal(database, home / "blobs"),
+        web_url=config.web_url or "",
     )
     web_server = _server(app, http)
     processes = processes or default_processes()

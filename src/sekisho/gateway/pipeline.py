@@ -157,7 +157,14 @@ class Pipeline:
         # Notices and the queue show the subject masked (a "山田 太郎様の件" is personal data
         # too); relayed mail needs neither, so the hot path skips the detector pass.
         subject = "" if action is Action.DELIVER else redact(self.scanner.detector, head.subject)
-        context = notices.NoticeContext(sekisho_id, subject, facts, verdict, cancel_url)
+        minimise_url = (
+            self.links.url(sekisho_id, "minimise")
+            if self.links and verdict.suggest_minimise and action is Action.HOLD
+            else ""
+        )
+        context = notices.NoticeContext(
+            sekisho_id, subject, facts, verdict, cancel_url, minimise_url
+        )
         if action is Action.LINK and self.link_store is None:
             # No public listener configured: the files cannot be served. Held for an
             # approver instead of sent as something else (fail closed).
@@ -420,6 +427,32 @@ class Pipeline:
             await self.run_io(self.database.release_failed, sekisho_id, str(exc))
             return False
         return await self.run_io(self.database.released, sekisho_id)
+
+    async def resubmit(self, sekisho_id: str, now: datetime) -> bool:
+        """A message its sender minimised while held, handled as if just received (scanned,
+        policy applied, relayed or held) under the ID it was queued with; claimed first,
+        so that of several gateways one does it. False when not done now (another has it,
+        or it failed and waits for the next pass)."""
+        item = await self.run_io(self.database.claim_resubmission, sekisho_id, now)
+        if item is None:
+            return False
+        try:
+            data = await self.run_io(self.spool.read, item.blob)
+            options = () if data.isascii() else ("BODY=8BITMIME",)
+            submission = Submission(
+                item.mail_from, tuple(item.rcpt_to), data, options, item.sekisho_id
+            )
+            outcome = await self.process(submission)
+        except Exception as exc:
+            log.warning("resubmission of %s failed: %s", sekisho_id, exc)
+            await self.run_io(self.database.resubmit_failed, sekisho_id, str(exc))
+            return False
+        if not outcome.reply.startswith("250"):
+            await self.run_io(self.database.resubmit_failed, sekisho_id, outcome.reply)
+            return False
+        await self.run_io(self.database.resubmitted, sekisho_id, outcome.action)
+        await self.run_io(self.spool.remove, item.blob)
+        return True
 
     async def expire(self, record: MessageRecord, now: datetime) -> bool:
         body = notices.expired(context_of(record))

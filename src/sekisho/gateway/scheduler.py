@@ -1,4 +1,4 @@
-"""The gateway's clock: releases delayed mail when its time comes, sends approved holds
+"""The gateway's clock: handles messages their senders minimised, releases delayed mail when its time comes, sends approved holds
 (encrypting them when policy said so), expires holds nobody decided, sends the outbox of
 notices, and removes finished messages from the quarantine after the grace period.
 Decisions are written by the web into the database; this loop carries them out (the
@@ -23,6 +23,7 @@ class Pass:
     """What one pass did (for logs and tests)."""
 
     released: int = 0
+    resubmitted: int = 0  # minimised by their senders, now scanned and handled
     expired: int = 0
     rejections_told: int = 0
     notices_sent: int = 0
@@ -35,6 +36,8 @@ async def run_once(pipeline: Pipeline) -> Pass:
     await pipeline.run_io(pipeline.reload_policy)
     now = utcnow()
     done = Pass()
+    for item in await pipeline.run_io(pipeline.database.resubmissions_due, now):
+        done.resubmitted += await pipeline.resubmit(item.sekisho_id, now)
     for record in await pipeline.run_io(pipeline.database.due, now):
         done.released += await pipeline.release(record.sekisho_id, now)
     for record in await pipeline.run_io(pipeline.database.expired, now):

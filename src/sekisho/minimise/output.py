@@ -17,9 +17,22 @@ from sekisho.extract.sniff import delimiter_for
 from sekisho.extract.textcodec import Decoded, decode_text, stream_text
 
 CSV_KINDS = frozenset({"csv"})
+HEAD_ROWS = 21  # the header and 20 rows, kept for a preview
 
 
-class CsvOut:
+class _Head:
+    """The first rows written, for a preview without reading the file back."""
+
+    def __init__(self) -> None:
+        self.head: list[list[object]] = []
+
+    def _keep(self, rows: Sequence[Sequence[object]]) -> None:
+        room = HEAD_ROWS - len(self.head)
+        if room > 0:
+            self.head.extend(list(row) for row in rows[:room])
+
+
+class CsvOut(_Head):
     """Rows written in the encoding, delimiter and line ends the input used."""
 
     suffix = ".csv"
@@ -35,6 +48,7 @@ class CsvOut:
             head = decoded.text[:65536] if isinstance(decoded, Decoded) else ""
         self.delimiter = guess_delimiter(head, delimiter_for(name))
         ending = "\r\n" if "\r\n" in head else "\n"
+        super().__init__()
         self.buffer = io.BytesIO()
         self.text = io.TextIOWrapper(
             self.buffer, encoding=self.encoding, errors="replace", newline=""
@@ -42,6 +56,7 @@ class CsvOut:
         self.writer = csv.writer(self.text, delimiter=self.delimiter, lineterminator=ending)
 
     def rows(self, rows: Sequence[Sequence[object]]) -> None:
+        self._keep(rows)
         self.writer.writerows([["" if c is None else c for c in row] for row in rows])
 
     def finish(self, derivation: list[str]) -> bytes:
@@ -54,7 +69,7 @@ class CsvOut:
         return data
 
 
-class XlsxOut:
+class XlsxOut(_Head):
     """A workbook: the table on ``sheet``, the derivation on 作成方法."""
 
     suffix = ".xlsx"
@@ -62,6 +77,7 @@ class XlsxOut:
     def __init__(self, sheet: str) -> None:
         import xlsxwriter
 
+        super().__init__()
         handle, path = tempfile.mkstemp(suffix=".xlsx")
         os.close(handle)
         self.path = Path(path)
@@ -74,6 +90,7 @@ class XlsxOut:
         self.row = 0
 
     def rows(self, rows: Sequence[Sequence[object]]) -> None:
+        self._keep(rows)
         sheet = self.sheet
         for values in rows:
             for c, value in enumerate(values):
@@ -88,6 +105,7 @@ class XlsxOut:
             self.row += 1
 
     def header(self, names: Sequence[str]) -> None:
+        self._keep([list(names)])
         self.sheet.write_row(self.row, 0, list(names), self.bold)
         self.row += 1
 

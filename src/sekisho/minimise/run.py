@@ -48,6 +48,7 @@ class Result:
     suppressed: int = 0
     derivation: list[str] = field(default_factory=list)
     dropped: list[Column] = field(default_factory=list)  # personal columns left out
+    head: list[list[object]] = field(default_factory=list)  # the header and first rows
 
 
 def minimise(data: bytes, name: str, request: Request, detector: Detector | None = None) -> Result:
@@ -116,6 +117,7 @@ def minimise(data: bytes, name: str, request: Request, detector: Detector | None
         suppressed,
         derivation,
         dropped,
+        out.head,
     )
 
 

@@ -157,3 +157,8 @@ def _columns(detector: Detector, part: TablePart) -> list[Column]:
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().lower()
+
+
+def tables_of(data: bytes, name: str, detector: Detector | None = None) -> list[Table]:
+    """Every table of the file with its columns named and typed (for a form to offer)."""
+    return read(data, name, lambda _table: False, lambda _table, _rows: None, detector).tables

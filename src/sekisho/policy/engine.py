@@ -29,6 +29,7 @@ class Verdict:
     minutes: int = 0
     role: str | None = None
     then: str | None = None
+    suggest_minimise: bool = False
 
     @property
     def header(self) -> str:
@@ -62,6 +63,7 @@ def evaluate(policy: Policy, facts: MessageFacts) -> Verdict:
             minutes=rule.minutes,
             role=rule.role,
             then=rule.then,
+            suggest_minimise=rule.suggest_minimise,
         )
     return Verdict(
         action="deliver", rule="(no rule)", reasons=tuple(reasons), modifiers=tuple(modifiers)

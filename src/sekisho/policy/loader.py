@@ -146,6 +146,7 @@ def parse_policy(text: str) -> Policy:
         "link_max_downloads",
         "deletion_reminder_hours",
         "journal_days",
+        "min_cell",
     }
     for key in top:
         if key not in known:
@@ -272,6 +273,7 @@ def parse_policy(text: str) -> Policy:
     link_downloads = _positive(reader, top, "link_max_downloads", 3)
     reminder_hours = _positive(reader, top, "deletion_reminder_hours", 4)
     journal_days = _positive(reader, top, "journal_days", 30)
+    min_cell = _positive(reader, top, "min_cell", 3)
     if reader.errors:
         raise PolicyError(reader.errors)
     return Policy(
@@ -290,6 +292,7 @@ def parse_policy(text: str) -> Policy:
         link_max_downloads=link_downloads,
         deletion_reminder_hours=reminder_hours,
         journal_days=journal_days,
+        min_cell=min_cell,
         organisation_kind=kind if kind in ORGANISATION_KINDS else "local_government",
         special_care_entities=tuple(special_care),
     )
@@ -307,7 +310,9 @@ def _positive(reader: _Reader, top: dict[str, yaml.Node], key: str, default: int
 def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Rule | None:
     fields = reader.mapping(node, "a rule")
     for key in fields:
-        if key not in {"name", "when", "action", "minutes", "role", "then", "reason"}:
+        if key not in {
+            "name", "when", "action", "minutes", "role", "then", "reason", "suggest_minimise",
+        }:  # fmt: skip
             reader.error(fields[key], f"unknown rule key {key!r}")
     name = reader.scalar(fields["name"], "name") if "name" in fields else ""
     if not name:
@@ -338,6 +343,13 @@ def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Ru
         choices = ", ".join(sorted(THEN_ACTIONS))
         reader.error(fields["then"], f"rule {name!r}: then must be one of {choices}")
     reason = reader.mapping(fields["reason"], "reason") if "reason" in fields else {}
+    suggest = (
+        bool(reader.boolean(fields["suggest_minimise"], "suggest_minimise"))
+        if "suggest_minimise" in fields
+        else False
+    )
+    if suggest and action != "hold":
+        reader.error(fields["suggest_minimise"], f"rule {name!r}: suggest_minimise needs hold")
     return Rule(
         name=name,
         when=conditions,
@@ -345,6 +357,7 @@ def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Ru
         minutes=minutes,
         role=role,
         then=then,
+        suggest_minimise=suggest,
         reason_ja=reader.scalar(reason["ja"], "reason.ja") if "ja" in reason else "",
         reason_en=reader.scalar(reason["en"], "reason.en") if "en" in reason else "",
         line=node.start_mark.line + 1,

@@ -52,6 +52,8 @@ class Rule:
     minutes: int = 0
     role: str | None = None
     then: str | None = None
+    # The held notice offers minimising first (counts or columns instead of the roster).
+    suggest_minimise: bool = False
     reason_ja: str = ""
     reason_en: str = ""
     line: int = 0
@@ -88,6 +90,8 @@ class Policy:
     # the kinds a local ordinance adds).
     organisation_kind: str = "local_government"
     special_care_entities: tuple[str, ...] = (HEALTH_INFO,)
+    # Minimised counts below this are shown as "<3" (statistical disclosure control).
+    min_cell: int = 3
 
     @property
     def sends_links(self) -> bool:

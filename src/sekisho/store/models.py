@@ -162,6 +162,25 @@ class IncidentMessage(Base):
     sekisho_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 
+class Resubmission(Base):
+    """A message its sender minimised while it was held: the new bytes wait here (in the
+    held blobs) until a gateway scans and handles them like any received message."""
+
+    __tablename__ = "resubmissions"
+
+    sekisho_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the new message
+    replaces: Mapped[str] = mapped_column(String(64), index=True)
+    mail_from: Mapped[str] = mapped_column(String(512))
+    rcpt_to: Mapped[list] = mapped_column(JSON)
+    blob: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True, index=True)
+    outcome: Mapped[str] = mapped_column(String(32), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
 class PeopleExport(Base):
     """An admin's request for the list of an incident's people (for telling them). Above
     the threshold it needs a second admin's approval; it is downloaded once, by the admin

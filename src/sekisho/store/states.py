@@ -7,7 +7,8 @@ expiry against a late approval.
 
     held ──approve──▶ approved ──claim──▶ releasing ──sent──▶ delivered
       │ └─reject──▶ rejected                 ▲  │
-      └──expire──▶ expired                   │  └─(send failed: stays, retried)
+      ├──expire──▶ expired                   │  └─(send failed: stays, retried)
+      └──minimise (its sender)──▶ minimised (a new, minimised message is scanned instead)
     delayed ──claim (when due)───────────────┘
       └──cancel (its sender)──▶ cancelled
     rejected (by policy at receipt) is stored directly.
@@ -27,6 +28,7 @@ class State(StrEnum):
     REJECTED = "rejected"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+    MINIMISED = "minimised"  # replaced by its sender with a minimised version, never sent
 
 
 class Action(StrEnum):
@@ -56,6 +58,7 @@ TRANSITIONS: frozenset[tuple[State, State]] = frozenset(
         (State.APPROVED, State.RELEASING),
         (State.DELAYED, State.RELEASING),
         (State.DELAYED, State.CANCELLED),
+        (State.HELD, State.MINIMISED),
         (State.RELEASING, State.RELEASING),  # a claim whose holder died, taken over
         (State.RELEASING, State.DELIVERED),
     }
@@ -63,7 +66,7 @@ TRANSITIONS: frozenset[tuple[State, State]] = frozenset(
 
 # The end of the road: the spool copy may go after the grace period.
 FINAL: frozenset[State] = frozenset(
-    {State.DELIVERED, State.REJECTED, State.EXPIRED, State.CANCELLED}
+    {State.DELIVERED, State.REJECTED, State.EXPIRED, State.CANCELLED, State.MINIMISED}
 )
 
 

@@ -24,6 +24,7 @@ from sekisho.web import (
     routes_audit,
     routes_incidents,
     routes_messages,
+    routes_minimise,
     routes_session,
 )
 from sekisho.web.context import Web
@@ -38,6 +39,7 @@ def create_app(
     links: LinkStore | None = None,
     public_url: str | None = None,
     journal: Journal | None = None,
+    web_url: str = "",
 ) -> FastAPI:
     """The staff web UI. With ``links``, message pages show each recipient's link and let
     the sender, approvers and admins take it back; with ``public_url`` too (and ``secret``
@@ -51,6 +53,7 @@ def create_app(
         links=links,
         public_url=public_url,
         journal=journal,
+        web_url=web_url,
     )
 
     @app.middleware("http")
@@ -59,7 +62,14 @@ def create_app(
         response.headers.update(SECURITY_HEADERS)
         return response
 
-    families = (routes_session, routes_messages, routes_admin, routes_audit, routes_incidents)
+    families = (
+        routes_session,
+        routes_messages,
+        routes_minimise,
+        routes_admin,
+        routes_audit,
+        routes_incidents,
+    )
     for family in families:
         app.include_router(family.router(web))
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from sekisho.actions.links import LinkSigner
 from sekisho.addresses import same_mailbox
+from sekisho.detect import Detector
 from sekisho.detect.entities import label
 from sekisho.policy import Policy
 from sekisho.policy.source import PolicySource
@@ -57,6 +59,7 @@ class Web:
     links: LinkStore | None = None
     public_url: str | None = None
     journal: Journal | None = None  # what left, for incidents
+    web_url: str = ""  # this UI's address as staff reach it: links in notices need it whole
     templates: Jinja2Templates = field(init=False)
     sessions: Sessions = field(init=False)
     signer: LinkSigner = field(init=False)
@@ -66,7 +69,7 @@ class Web:
         self.templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
         self.templates.env.filters["label"] = label
         self.sessions = Sessions(self.secret)
-        self.signer = LinkSigner(self.secret, "")
+        self.signer = LinkSigner(self.secret, self.web_url)
         self.limiter = LoginThrottle(self.database)  # in the store: one count for all workers
 
     @property
@@ -186,3 +189,11 @@ class Web:
             reminder_hours=policy.deletion_reminder_hours,
             **context,
         )
+
+
+@cache
+def shared_detector() -> Detector:
+    """One detector for the web process, made on first use (an export of an incident's
+    people, a minimisation): its dictionaries cost a second and tens of megabytes that
+    the approval pages never need."""
+    return Detector()

@@ -3,12 +3,9 @@ report to the PPC is due, record what the officer learns, revoke every link, clo
 
 from __future__ import annotations
 
-from functools import cache
-
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sekisho.detect import Detector
 from sekisho.incident import assess, gather
 from sekisho.incident.facts import timeline
 from sekisho.incident.people import PeopleList, affected_people, people_xlsx
@@ -17,7 +14,7 @@ from sekisho.store import utcnow
 from sekisho.store.incidents import Incidents
 from sekisho.store.people_exports import SECOND_APPROVAL_ABOVE, ExportRefused, PeopleExports
 from sekisho.store.sent_search import SentMessage, find_sent
-from sekisho.web.context import Viewer, Web
+from sekisho.web.context import Viewer, Web, shared_detector
 
 INCIDENT_ROLES = {"admin", "auditor"}
 
@@ -231,7 +228,7 @@ def router(web: Web) -> APIRouter:
             raise HTTPException(
                 status_code=409, detail="保管コピーが設定されていません / no journal configured"
             )
-        return affected_people(web.journal, incidents.messages(incident_id), _detector())
+        return affected_people(web.journal, incidents.messages(incident_id), shared_detector())
 
     def people_file(incident_id: int, listed: PeopleList) -> Response:
         title = f"インシデント {incident_id} 本人一覧（取扱注意）"
@@ -313,10 +310,3 @@ def router(web: Web) -> APIRouter:
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
     return routes
-
-
-@cache
-def _detector() -> Detector:
-    """One detector for the web process, made on the first export (its dictionaries cost
-    a second and tens of megabytes that the approval pages never need)."""
-    return Detector()

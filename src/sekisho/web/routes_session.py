@@ -129,7 +129,8 @@ def router(web: Web) -> APIRouter:
             found.sekisho_id,
             {"nonce": found.nonce, "purpose": found.purpose},
         )
-        return RedirectResponse(f"/messages/{found.sekisho_id}", status_code=303)
+        page = "/minimise" if found.purpose == "minimise" else ""
+        return RedirectResponse(f"/messages/{found.sekisho_id}{page}", status_code=303)
 
     @routes.get("/", include_in_schema=False)
     def home(viewer: Viewer = signed_in) -> Response:

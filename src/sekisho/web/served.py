@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-SETTINGS = ("DB", "SPOOL", "POLICY", "SECRET", "BLOBS", "PUBLIC_URL")
+SETTINGS = ("DB", "SPOOL", "POLICY", "SECRET", "BLOBS", "PUBLIC_URL", "WEB_URL")
 
 
 def settings_env(**values: str | None) -> dict[str, str]:
@@ -50,6 +50,7 @@ def staff_app() -> FastAPI:
         load_policy(Path(policy) if policy else None),
         links=_links(database),
         public_url=_setting("PUBLIC_URL"),
+        web_url=_setting("WEB_URL") or "",
         journal=Journal(database, journal_files(database, _setting("BLOBS") or "var/blobs")),
     )
 

@@ -1,0 +1,214 @@
+"""「必要な情報だけにする」: the sender of a held roster reduces a table attachment to counts or
+to the needed columns, previews the result (masked where it is still personal), and sends
+the minimised message instead — the original is never sent (``minimised``, audited) and
+the new one is scanned by a gateway like any received message, so policy decides on what
+it now holds. Approvers return a held message to its sender with "please minimise"."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from sekisho.actions import notices
+from sekisho.actions.minimise_mail import (
+    TableAttachment,
+    minimised_name,
+    replace_attachment,
+    table_attachments,
+)
+from sekisho.detect.mask import mask_text
+from sekisho.errors import DecisionError
+from sekisho.minimise import MinimiseError, Result, minimise, tables_of
+from sekisho.minimise import Request as Wanted
+from sekisho.scan import Scanner
+from sekisho.store import State
+from sekisho.store.models import Notice
+from sekisho.web.context import APPROVERS, FORBIDDEN, Viewer, Web, shared_detector
+
+
+def router(web: Web) -> APIRouter:
+    routes = APIRouter()
+    database = web.database
+    as_approver = Depends(web.role(APPROVERS))
+
+    def held_own(request: Request, sekisho_id: str) -> tuple[Viewer, Any]:
+        """The sender's own held message, or 403/409."""
+        viewer, record, sender = web.viewable(request, sekisho_id)
+        if record is None or not web.own(viewer.user, sender):
+            raise HTTPException(status_code=403, detail=FORBIDDEN)
+        if record.state != State.HELD:
+            raise HTTPException(
+                status_code=409,
+                detail="承認待ちのメールではありません / the message is not held",
+            )
+        return viewer, record
+
+    def attachments(record: Any) -> list[TableAttachment]:
+        return table_attachments(web.spool.read(record.spool_name))
+
+    def page(request: Request, viewer: Viewer, record: Any, number: int, **more: Any):  # type: ignore[no-untyped-def]
+        found = attachments(record)
+        chosen = next((a for a in found if a.number == number), found[0] if found else None)
+        tables, problem = [], ""
+        if chosen is not None:
+            try:
+                tables = tables_of(chosen.data, chosen.name, shared_detector())
+            except MinimiseError as exc:
+                problem = exc.both()
+        return web.page(
+            request,
+            "minimise.html",
+            viewer.session,
+            record=record,
+            attachments=found,
+            chosen=chosen,
+            table=tables[0] if tables else None,
+            problem=problem,
+            min_cell=web.policy.min_cell,
+            **more,
+        )
+
+    @routes.get("/messages/{sekisho_id}/minimise", response_class=HTMLResponse)
+    def form(request: Request, sekisho_id: str, attachment: int = 0) -> HTMLResponse:
+        viewer, record = held_own(request, sekisho_id)
+        return page(request, viewer, record, attachment)
+
+    @routes.post("/messages/{sekisho_id}/minimise", response_class=HTMLResponse)
+    def minimise_message(
+        request: Request,
+        sekisho_id: str,
+        attachment: int = Form(0),
+        mode: str = Form("aggregate"),
+        columns: list[str] = Form([]),  # noqa: B008 — FastAPI reads repeated fields so
+        age_bands: str = Form(""),
+        step: str = Form("preview"),
+        csrf: str = Form(""),
+    ) -> Response:
+        viewer, record = held_own(request, sekisho_id)
+        web.check_csrf(viewer, csrf)
+        chosen = next((a for a in attachments(record) if a.number == attachment), None)
+        if chosen is None:
+            raise HTTPException(status_code=400, detail="添付ファイルがありません / no such table")
+        try:
+            wanted = Wanted(
+                aggregate=columns if mode == "aggregate" else (),
+                keep=columns if mode == "keep" else (),
+                age_bands=(age_bands or None) if mode == "aggregate" else None,
+                min_cell=web.policy.min_cell,
+            )
+            result = minimise(chosen.data, chosen.name, wanted, shared_detector())
+        except MinimiseError as exc:
+            return page(request, viewer, record, attachment, error=exc.both(), picked=columns)
+        scanner = Scanner(shared_detector())
+        after = scanner.scan_bytes(result.data, f"out{result.suffix}", summary=True)
+        if step != "send":
+            return page(
+                request,
+                viewer,
+                record,
+                attachment,
+                preview=_preview(result, kept=bool(wanted.keep)),
+                people_before=record.records,
+                people_after=after.detection.records,
+                picked=columns,
+                mode=mode,
+                age_bands=age_bands,
+            )
+        data = replace_attachment(
+            web.spool.read(record.spool_name),
+            chosen.number,
+            minimised_name(chosen.name, result.suffix),
+            result.data,
+        )
+        new_id = secrets.token_hex(12)
+        blob = f"{new_id}.minimised.eml"
+        web.spool.write(blob, data)
+        detail = {
+            "how": "aggregate" if wanted.aggregate or wanted.age_bands else "keep",
+            "attachment": chosen.number,
+            "rows_in": result.rows_in,
+            "rows_out": result.rows_out,
+            "people_after": after.detection.records,
+        }
+        try:
+            database.minimise(
+                sekisho_id,
+                actor=viewer.user.username,
+                new_id=new_id,
+                blob=blob,
+                detail=detail,
+                delimiters=web.policy.recipient_delimiter,
+            )
+        except DecisionError as exc:
+            web.spool.remove(blob)
+            raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
+        done = (
+            f"必要な情報だけにしたメール（{new_id}）を送信処理に回しました。元のメールは送信されません / "
+            f"the minimised message ({new_id}) is being scanned and sent; the original is not sent"
+        )
+        return web.message_page(request, viewer, database.get(sekisho_id), sekisho_id, done=done)
+
+    @routes.post("/messages/{sekisho_id}/ask-minimise", response_class=HTMLResponse)
+    def ask_minimise(
+        request: Request,
+        sekisho_id: str,
+        viewer: Viewer = as_approver,
+        minimise_comment: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        """Return a held message to its sender: please send only what is needed."""
+        web.check_csrf(viewer, csrf)
+        record = database.get(sekisho_id)
+        if record is None:
+            raise HTTPException(status_code=404)
+        if not web.in_departments(viewer.user, record.mail_from):
+            raise HTTPException(status_code=403, detail=FORBIDDEN)
+        comment = minimise_comment.strip()[:2000]
+        if not comment:
+            raise HTTPException(
+                status_code=400, detail="コメントを書いてください / a comment is needed"
+            )
+        body = notices.minimise_asked(
+            record.mail_from,
+            sekisho_id,
+            record.subject_masked,
+            viewer.user.username,
+            comment,
+            web.signer.url(sekisho_id, "minimise"),
+        )
+        notice = Notice(
+            sekisho_id=sekisho_id,
+            kind="minimise-asked",
+            recipient=record.mail_from,
+            body=body,
+            secret=False,
+            ready=True,
+            attempts=0,
+        )
+        if not database.ask_to_minimise(sekisho_id, viewer.user.username, comment, notice):
+            raise HTTPException(
+                status_code=409, detail="承認待ちのメールではありません / the message is not held"
+            )
+        done = "送信者に「必要な情報だけに」と依頼しました / the sender was asked to minimise"
+        return web.message_page(request, viewer, record, sekisho_id, done=done)
+
+    return routes
+
+
+def _preview(result: Result, kept: bool) -> dict[str, Any]:
+    """The result's first rows for the page: with kept columns, the cells of those that
+    are personal masked (a kept name column shows 山田 **); counts show as they are."""
+    header = [str(c) for c in result.head[0]] if result.head else []
+    personal = {c.name for c in result.table.columns if c.personal} if kept else set()
+    masked = [i for i, name in enumerate(header) if name in personal]
+    shown = []
+    for row in result.head[1:]:
+        cells = ["" if c is None else str(c) for c in row]
+        for i in masked:
+            if i < len(cells):
+                cells[i] = mask_text(cells[i])
+        shown.append(cells)
+    return {"header": header, "rows": shown, "more": max(0, result.rows_out - len(shown))}
