@@ -70,3 +70,23 @@ def test_wrong_columns_and_unreadable_files_are_usage_errors(tmp_path: Path) -> 
     assert code == 2 and "表を読み取れません" in output
     code, output = _run(str(source), "--aggregate", "性別", "--keep", "性別", "--out", str(out))
     assert code == 2
+
+
+def test_split_writes_a_file_per_value(tmp_path: Path) -> None:
+    rows = [list(r) for r in ROWS]
+    rows[0].append("担当センター")
+    for i, row in enumerate(rows[1:]):
+        row.append(("北部センター", "南部センター")[i % 2])
+    source = write_xlsx(tmp_path / "利用者.xlsx", {"利用者": rows})
+    code, output = _run(str(source), "--split", "担当センター", "--out",
+                        str(tmp_path / "利用者.xlsx"), "--format", "json")  # fmt: skip
+    assert code == 0, output
+    parts = {p["value"]: p for p in json.loads(output)["parts"]}
+    assert sorted(parts) == ["北部センター", "南部センター"]
+    assert parts["北部センター"]["rows"] == 150 == parts["北部センター"]["people"]
+    north = CalamineWorkbook.from_filelike(
+        io.BytesIO(Path(parts["北部センター"]["out"]).read_bytes())
+    )
+    assert {r[-1] for r in north.get_sheet_by_index(0).to_python()[1:]} == {"北部センター"}
+    code, output = _run(str(source), "--split", "地区", "--out", str(tmp_path / "x.xlsx"))
+    assert code == 2 and "列「地区」がありません" in output

@@ -249,8 +249,9 @@ rules:
     action: hold
     suggest_minimise: true
 """
-    policy = parse_policy(text)
+    policy = parse_policy(text + "minimise_recipients: {北部センター: [a@care1.example.jp]}\n")
     assert policy.min_cell == 5 and policy.rules[0].suggest_minimise is True
+    assert policy.minimise_recipients == {"北部センター": ("a@care1.example.jp",)}
     assert parse_policy(text.replace("min_cell: 5\n", "")).min_cell == 3
     with pytest.raises(PolicyError, match="suggest_minimise needs hold"):
         parse_policy(text.replace("action: hold", "action: reject"))

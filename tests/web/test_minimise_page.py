@@ -135,7 +135,7 @@ def test_counts_by_care_level_leave_instead_of_the_roster(office: Office) -> Non
     assert office.database.get(sekisho_id).state == State.MINIMISED
     (event,) = office.database.events(action="message.minimised")
     assert event.actor == CLERK and event.detail["people_after"] == 0
-    new_id = event.detail["replaced_by"]
+    (new_id,) = event.detail["replaced_by"]
     assert office.upstream.to(CENTRE) == []  # nothing leaves before a gateway scans it
 
     done = asyncio.run(run_once(office.pipeline))
@@ -205,3 +205,61 @@ def test_only_the_sender_minimises_and_an_approver_may_ask(office: Office) -> No
     office.database.decide(sekisho_id, approve=False, actor=CISO, comment="不要")
     late = office.client.get(f"/messages/{sekisho_id}/minimise")
     assert late.status_code == 409
+
+
+CENTRES = {
+    "a@care1.example.jp": "北部センター",
+    "b@care2.example.jp": "南部センター",
+    "c@care3.example.jp": "東部センター",
+    "d@care4.example.jp": "西部センター",
+}
+
+
+def test_each_centre_receives_only_its_own_rows(office: Office, tmp_path: Path) -> None:
+    import random
+    from email.message import EmailMessage
+
+    rng = random.Random(11)
+    rows = incident_rows(650, seed=6)
+    rows[0] = [*rows[0], "担当センター"]
+    for row in rows[1:]:
+        row.append(rng.choice([*CENTRES.values(), "中部センター"]))
+    path = write_xlsx(tmp_path / "利用者一覧.xlsx", {"利用者": rows})
+    message = EmailMessage()
+    message["From"] = CLERK
+    message["To"] = ", ".join(f"{n} <{a}>" for a, n in CENTRES.items())
+    message["Subject"] = "利用者一覧"
+    message.set_content("各センターの利用者です。", charset="utf-8")
+    message.add_attachment(
+        path.read_bytes(), maintype="application", subtype="octet-stream", filename=path.name
+    )
+    submission = Submission.received(CLERK, list(CENTRES), message.as_bytes())
+    sekisho_id = asyncio.run(office.pipeline.process(submission)).sekisho_id
+
+    csrf = office.sign_in(CLERK)
+    form = {"csrf": csrf, "attachment": "1", "mode": "split", "split_column": "担当センター"}
+    plan = office.client.post(f"/messages/{sekisho_id}/minimise", data=form)
+    assert plan.status_code == 200, plan.text
+    counts = Counter(row[-1] for row in rows[1:])
+    shown = re.findall(
+        r'<tr class="split-row"><td>([^<]+)</td><td>([^<]+)</td><td>(\d+)</td>', plan.text
+    )
+    assert shown == [(a, n, str(counts[n])) for a, n in CENTRES.items()]
+    assert f"中部センター（{counts['中部センター']}行）" in plan.text  # routed to nobody
+
+    sent = office.client.post(f"/messages/{sekisho_id}/minimise", data={**form, "step": "send"})
+    assert "4通" in sent.text
+    assert office.database.get(sekisho_id).state == State.MINIMISED
+    assert asyncio.run(run_once(office.pipeline)).resubmitted == 4
+    # Each part still names residents: policy holds each, one recipient per message.
+    held = office.database.messages(State.HELD)
+    assert sorted(r.rcpt_to[0] for r in held) == sorted(CENTRES)
+    for record in held:
+        centre = CENTRES[record.rcpt_to[0]]
+        assert record.records == counts[centre] and len(record.rcpt_to) == 1
+        original = office.spool.read(record.spool_name)
+        to = message_from_bytes(original, policy=email_policy.default)["To"]
+        assert [a for a in CENTRES if a in to] == [record.rcpt_to[0]]
+        (_, data) = _attachment(Submission(CLERK, (), original))
+        got = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
+        assert {r[-1] for r in got[1:]} == {centre} and len(got) - 1 == counts[centre]

@@ -32,6 +32,11 @@ def _names(value: str | None) -> list[str]:
 @click.option("--sum", "sums", help="With --aggregate: numeric columns summed per group.")
 @click.option("--keep", help="Keep only these columns (COL[,COL…]), every row.")
 @click.option(
+    "--split",
+    "split_by",
+    help="One file per value of this column (OUT_値.xlsx …), every column, its rows only.",
+)
+@click.option(
     "--min-cell",
     type=click.IntRange(min=1),
     default=3,
@@ -53,6 +58,7 @@ def minimise_command(
     birth_date: str | None,
     sums: str | None,
     keep: str | None,
+    split_by: str | None,
     min_cell: int,
     sheet: str | None,
     as_of: object,
@@ -71,6 +77,11 @@ def minimise_command(
 
     err = Console(stderr=True, highlight=False)
     data = file.read_bytes()
+    if split_by:
+        if aggregate or keep or age_bands:
+            raise click.UsageError("--split は単独で使います / --split stands alone")
+        _split(file, data, split_by, sheet, out, fmt, err)
+        return
     try:
         request = Request(
             aggregate=_names(aggregate),
@@ -129,3 +140,35 @@ def minimise_command(
         )
     if result.suffix != out.suffix.lower():
         err.print(f"[yellow]{out} は {result.suffix} 形式で書き出しました[/yellow]")
+
+
+def _split(
+    file: Path, data: bytes, column: str, sheet: str | None, out: Path, fmt: str, err: Console
+) -> None:
+    """One file per value of ``column`` beside ``out``: 利用者_北部センター.xlsx …"""
+    from sekisho.minimise import MinimiseError, split
+    from sekisho.scan import Scanner
+
+    scanner = Scanner()
+    try:
+        with err.status("行を分けています / splitting…"):
+            result = split(data, file.name, column, sheet=sheet, detector=scanner.detector)
+    except MinimiseError as exc:
+        raise click.UsageError(exc.both()) from exc
+    written = []
+    for value, part in result.parts.items():
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in value)[:60]
+        path = out.with_name(f"{out.stem}_{safe}{part.suffix}")
+        path.write_bytes(part.data)
+        people = scanner.scan_bytes(part.data, path.name, summary=True).detection.records
+        written.append({"value": value, "out": str(path), "rows": part.rows, "people": people})
+    if fmt == "json":
+        payload = {"input": str(file), "column": column, "parts": written}
+        sys.stdout.buffer.write(orjson.dumps(payload, option=orjson.OPT_INDENT_2) + b"\n")
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(f"「{column}」で {len(written)} ファイルに分けました（{result.table.rows:,} 行）")
+    for item in written:
+        console.print(
+            f"  {item['value']}: {item['rows']:,} 行 → {item['out']}（個人データ {item['people']:,}人）"
+        )

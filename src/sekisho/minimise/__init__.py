@@ -6,5 +6,16 @@ columns with ``detect``; knows nothing of mail, policy or the store."""
 from sekisho.minimise.errors import MinimiseError
 from sekisho.minimise.run import Request, Result, minimise
 from sekisho.minimise.source import Column, Table, tables_of
+from sekisho.minimise.split import Split, split
 
-__all__ = ["Column", "MinimiseError", "Request", "Result", "Table", "minimise", "tables_of"]
+__all__ = [
+    "Column",
+    "MinimiseError",
+    "Request",
+    "Result",
+    "Split",
+    "Table",
+    "minimise",
+    "split",
+    "tables_of",
+]

@@ -59,6 +59,9 @@ class CsvOut(_Head):
         self._keep(rows)
         self.writer.writerows([["" if c is None else c for c in row] for row in rows])
 
+    def discard(self) -> None:
+        self.text.detach()
+
     def finish(self, derivation: list[str]) -> bytes:
         self.writer.writerow([])
         for line in derivation:
@@ -108,6 +111,11 @@ class XlsxOut(_Head):
         self._keep([list(names)])
         self.sheet.write_row(self.row, 0, list(names), self.bold)
         self.row += 1
+
+    def discard(self) -> None:
+        """Never finished (the minimisation failed): its temporary file goes."""
+        self.workbook.close()
+        self.path.unlink(missing_ok=True)
 
     def finish(self, derivation: list[str]) -> bytes:
         notes = self.workbook.add_worksheet("作成方法")

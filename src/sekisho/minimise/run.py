@@ -79,7 +79,12 @@ def minimise(data: bytes, name: str, request: Request, detector: Detector | None
             width = [c.index for c in plan]  # type: ignore[union-attr]
             out.rows([[row[i] if i < len(row) else None for i in width] for row in rows])  # type: ignore[union-attr]
 
-    reading = read(data, name, choose, on_rows, detector)
+    try:
+        reading = read(data, name, choose, on_rows, detector)
+    except BaseException:
+        if "out" in state:
+            state["out"].discard()  # type: ignore[attr-defined]
+        raise
     table = reading.chosen
     if table is None:
         if "error" in state:

@@ -106,10 +106,18 @@ def read(
         start = part.header_row + 1 if part.header_row is not None else 0
         rows = [r for r in part.rows[start:] if any(c is not None and c != "" for c in r)]
         table.rows += len(rows)
-        if table is reading.chosen and rows:
-            on_rows(table, rows)
+        if table is reading.chosen and rows and not failed:
+            # The extractor turns a reader's exception into the file's problem and goes
+            # on: an operation's own failure must not become a silently shorter result.
+            try:
+                on_rows(table, rows)
+            except BaseException as exc:
+                failed.append(exc)
 
+    failed: list[BaseException] = []
     extraction = extract_bytes(data, name, LIMITS, on_part=on_part)
+    if failed:
+        raise failed[0]
     reading.kind = extraction.kind
     reading.problems = [
         f"{p.location or name}: {p.code.value} {p.detail}" for p in extraction.problems

@@ -147,6 +147,7 @@ def parse_policy(text: str) -> Policy:
         "deletion_reminder_hours",
         "journal_days",
         "min_cell",
+        "minimise_recipients",
     }
     for key in top:
         if key not in known:
@@ -274,6 +275,15 @@ def parse_policy(text: str) -> Policy:
     reminder_hours = _positive(reader, top, "deletion_reminder_hours", 4)
     journal_days = _positive(reader, top, "journal_days", 30)
     min_cell = _positive(reader, top, "min_cell", 3)
+    split_to = (
+        reader.mapping(top["minimise_recipients"], "minimise_recipients")
+        if "minimise_recipients" in top
+        else {}
+    )
+    minimise_recipients = {
+        str(value): tuple(reader.strings(addresses, f"minimise_recipients.{value}"))
+        for value, addresses in split_to.items()
+    }
     if reader.errors:
         raise PolicyError(reader.errors)
     return Policy(
@@ -293,6 +303,7 @@ def parse_policy(text: str) -> Policy:
         deletion_reminder_hours=reminder_hours,
         journal_days=journal_days,
         min_cell=min_cell,
+        minimise_recipients=minimise_recipients,
         organisation_kind=kind if kind in ORGANISATION_KINDS else "local_government",
         special_care_entities=tuple(special_care),
     )

@@ -92,6 +92,9 @@ class Policy:
     special_care_entities: tuple[str, ...] = (HEALTH_INFO,)
     # Minimised counts below this are shown as "<3" (statistical disclosure control).
     min_cell: int = 3
+    # Splitting a roster per recipient: a cell value (担当センター) → the addresses it is
+    # for, when the recipients' display names do not name it.
+    minimise_recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def sends_links(self) -> bool:

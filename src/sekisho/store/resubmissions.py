@@ -26,12 +26,12 @@ class Resubmissions(Store):
         sekisho_id: str,
         *,
         actor: str,
-        new_id: str,
-        blob: str,
+        parts: list[tuple[str, list[str] | None, str]],
         detail: dict[str, Any],
         delimiters: str = DEFAULT_DELIMITERS,
     ) -> None:
-        """The sender replaces their held message by ``new_id`` (stored as ``blob``)."""
+        """The sender replaces their held message by new messages, each ``(ID, recipients
+        or None for the original's, blob)``: one, or one per recipient when split."""
         with self.session() as session:
             record = self._record(session, sekisho_id)  # type: ignore[attr-defined]
             if record is None or not same_mailbox(actor, record.mail_from, delimiters):
@@ -45,24 +45,25 @@ class Resubmissions(Store):
                 record,
                 State.MINIMISED,
                 actor,
-                {"replaced_by": new_id, **detail},
+                {"replaced_by": [new_id for new_id, _, _ in parts], **detail},
                 decided_by=actor,
                 decided_at=utcnow(),
             )
             if not moved:
                 raise DecisionError(f"already {record.state}", "すでに承認・却下などの処理済みです")
-            session.add(
-                Resubmission(
-                    sekisho_id=new_id,
-                    replaces=sekisho_id,
-                    mail_from=record.mail_from,
-                    rcpt_to=list(record.rcpt_to),
-                    blob=blob,
-                    created_at=utcnow(),
-                    outcome="",
-                    attempts=0,
+            for new_id, recipients, blob in parts:
+                session.add(
+                    Resubmission(
+                        sekisho_id=new_id,
+                        replaces=sekisho_id,
+                        mail_from=record.mail_from,
+                        rcpt_to=list(recipients if recipients is not None else record.rcpt_to),
+                        blob=blob,
+                        created_at=utcnow(),
+                        outcome="",
+                        attempts=0,
+                    )
                 )
-            )
 
     def ask_to_minimise(self, sekisho_id: str, actor: str, comment: str, notice: Notice) -> bool:
         """An approver returns a held message to its sender with "please minimise": the
@@ -99,10 +100,12 @@ class Resubmissions(Store):
                 )
             )
 
-    def resubmission_of(self, sekisho_id: str) -> Resubmission | None:
+    def resubmissions_of(self, sekisho_id: str) -> list[Resubmission]:
         """What replaced ``sekisho_id``, if its sender minimised it."""
         with self.reading() as session:
-            return session.scalar(select(Resubmission).where(Resubmission.replaces == sekisho_id))
+            return list(
+                session.scalars(select(Resubmission).where(Resubmission.replaces == sekisho_id))
+            )
 
     def claim_resubmission(
         self, sekisho_id: str, now: datetime, lease: timedelta = timedelta(minutes=10)

@@ -15,13 +15,16 @@ from fastapi.responses import HTMLResponse, Response
 from sekisho.actions import notices
 from sekisho.actions.minimise_mail import (
     TableAttachment,
+    addressed_to,
+    display_names,
     minimised_name,
     replace_attachment,
+    route_values,
     table_attachments,
 )
 from sekisho.detect.mask import mask_text
 from sekisho.errors import DecisionError
-from sekisho.minimise import MinimiseError, Result, minimise, tables_of
+from sekisho.minimise import MinimiseError, Result, minimise, split, tables_of
 from sekisho.minimise import Request as Wanted
 from sekisho.scan import Scanner
 from sekisho.store import State
@@ -84,6 +87,7 @@ def router(web: Web) -> APIRouter:
         mode: str = Form("aggregate"),
         columns: list[str] = Form([]),  # noqa: B008 — FastAPI reads repeated fields so
         age_bands: str = Form(""),
+        split_column: str = Form(""),
         step: str = Form("preview"),
         csrf: str = Form(""),
     ) -> Response:
@@ -92,6 +96,8 @@ def router(web: Web) -> APIRouter:
         chosen = next((a for a in attachments(record) if a.number == attachment), None)
         if chosen is None:
             raise HTTPException(status_code=400, detail="添付ファイルがありません / no such table")
+        if mode == "split":
+            return split_message(request, viewer, record, chosen, split_column, step)
         try:
             wanted = Wanted(
                 aggregate=columns if mode == "aggregate" else (),
@@ -137,8 +143,7 @@ def router(web: Web) -> APIRouter:
             database.minimise(
                 sekisho_id,
                 actor=viewer.user.username,
-                new_id=new_id,
-                blob=blob,
+                parts=[(new_id, None, blob)],
                 detail=detail,
                 delimiters=web.policy.recipient_delimiter,
             )
@@ -150,6 +155,84 @@ def router(web: Web) -> APIRouter:
             f"the minimised message ({new_id}) is being scanned and sent; the original is not sent"
         )
         return web.message_page(request, viewer, database.get(sekisho_id), sekisho_id, done=done)
+
+    def split_message(
+        request: Request,
+        viewer: Viewer,
+        record: Any,
+        chosen: TableAttachment,
+        column: str,
+        step: str,
+    ) -> Response:
+        """Each recipient their own rows: the column's values routed to the recipients
+        (the policy's mapping, else the value in a recipient's display name); one message
+        per recipient who has rows; rows routed to nobody are left out, and said so."""
+        original = web.spool.read(record.spool_name)
+        names = display_names(original, record.rcpt_to)
+        try:
+            values = split(chosen.data, chosen.name, column, detector=shared_detector())
+            route = route_values(values.parts, names, web.policy.minimise_recipients)
+            routed = split(chosen.data, chosen.name, column, route, detector=shared_detector())
+        except MinimiseError as exc:
+            return page(request, viewer, record, chosen.number, error=exc.both(), mode="split")
+        plan = [
+            (
+                address,
+                sorted(v for v, to in route.items() if to == address),
+                routed.parts[address].rows if address in routed.parts else 0,
+            )
+            for address in record.rcpt_to
+        ]
+        if step != "send" or not routed.parts:
+            nothing = "どの宛先にも行を割り当てられません / no rows match any recipient"
+            return page(
+                request,
+                viewer,
+                record,
+                chosen.number,
+                mode="split",
+                split_column=column,
+                split_plan=plan,
+                left_out=sorted(routed.left_out.items()),
+                error=None if routed.parts else nothing,
+            )
+        parts = []
+        for address, part in routed.parts.items():
+            data = replace_attachment(
+                original, chosen.number, minimised_name(chosen.name, part.suffix), part.data
+            )
+            data = addressed_to(data, address, names.get(address, ""))
+            new_id = secrets.token_hex(12)
+            blob = f"{new_id}.minimised.eml"
+            web.spool.write(blob, data)
+            parts.append((new_id, [address], blob))
+        detail = {
+            "how": "split",
+            "attachment": chosen.number,
+            "rows_in": routed.table.rows,
+            "rows_out": sum(p.rows for p in routed.parts.values()),
+            "left_out": sum(routed.left_out.values()),
+        }
+        try:
+            database.minimise(
+                record.sekisho_id,
+                actor=viewer.user.username,
+                parts=parts,
+                detail=detail,
+                delimiters=web.policy.recipient_delimiter,
+            )
+        except DecisionError as exc:
+            for _, _, blob in parts:
+                web.spool.remove(blob)
+            raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
+        done = (
+            f"宛先ごとに分けた{len(parts)}通を送信処理に回しました。元のメールは送信されません / "
+            f"{len(parts)} message(s), one per recipient, are being scanned and sent; "
+            "the original is not sent"
+        )
+        return web.message_page(
+            request, viewer, database.get(record.sekisho_id), record.sekisho_id, done=done
+        )
 
     @routes.post("/messages/{sekisho_id}/ask-minimise", response_class=HTMLResponse)
     def ask_minimise(
