@@ -188,3 +188,19 @@ def gateway(tmp_path: Path, sink: Sink, database_url: str) -> Iterator[RunningGa
     )
     yield RunningGateway(config.listen_port, sink, config, stop)
     stop()
+
+
+@pytest.fixture
+def page():  # type: ignore[no-untyped-def]
+    """A chromium page (Debian's, never a downloaded one) that accepts downloads."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        )
+        context = browser.new_context(accept_downloads=True, locale="ja-JP")
+        yield context.new_page()
+        browser.close()

@@ -198,21 +198,6 @@ def stack() -> Iterator[LinkStack]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture
-def page():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        )
-        context = browser.new_context(accept_downloads=True, locale="ja-JP")
-        yield context.new_page()
-        browser.close()
-
-
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"links-{name}.png"), full_page=True)
