@@ -213,6 +213,9 @@ def test_clear_refusals(tmp_path: Path) -> None:
         minimise(b"PK\x03\x04 not really a workbook", "a.xlsx", Request(aggregate=["x"]))
     with pytest.raises(MinimiseError, match="no table"):
         minimise("会議は3時からです。".encode(), "memo.txt", Request(aggregate=["x"]))
+    empty = write_xlsx(tmp_path / "空.xlsx", {"Sheet1": []}).read_bytes()
+    with pytest.raises(MinimiseError, match="no table"):
+        minimise(empty, "空.xlsx", Request(aggregate=["x"]))
     with pytest.raises(MinimiseError, match="either"):
         Request(aggregate=["性別"], keep=["性別"])
     with pytest.raises(MinimiseError, match="no sheet"):

@@ -162,7 +162,10 @@ def test_counts_by_care_level_leave_instead_of_the_roster(office: Office) -> Non
 def test_a_kept_name_column_is_held_again(office: Office) -> None:
     sekisho_id = office.held()
     csrf = office.sign_in(CLERK)
-    data = {"csrf": csrf, "attachment": "1", "mode": "keep", "columns": ["氏名", "要介護度"]}
+    form = office.client.get(f"/messages/{sekisho_id}/minimise").text
+    offered = re.findall(r'name="keep_columns" value="([^"]+)"( checked)?', form)
+    assert len(offered) == 7 and not any(ticked for _, ticked in offered)  # all personal
+    data = {"csrf": csrf, "attachment": "1", "mode": "keep", "keep_columns": ["氏名", "要介護度"]}
     preview = office.client.post(f"/messages/{sekisho_id}/minimise", data=data)
     assert "150人 → 150人" in preview.text and "まだ個人データを含みます" in preview.text
     assert ROWS[1][1] not in preview.text  # names masked in the preview
@@ -237,6 +240,9 @@ def test_each_centre_receives_only_its_own_rows(office: Office, tmp_path: Path) 
     sekisho_id = asyncio.run(office.pipeline.process(submission)).sekisho_id
 
     csrf = office.sign_in(CLERK)
+    page = office.client.get(f"/messages/{sekisho_id}/minimise").text
+    ticked = re.findall(r'name="keep_columns" value="([^"]+)" checked', page)
+    assert ticked == ["担当センター"]  # the one column that describes nobody
     form = {"csrf": csrf, "attachment": "1", "mode": "split", "split_column": "担当センター"}
     plan = office.client.post(f"/messages/{sekisho_id}/minimise", data=form)
     assert plan.status_code == 200, plan.text

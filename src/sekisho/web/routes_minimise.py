@@ -86,6 +86,7 @@ def router(web: Web) -> APIRouter:
         attachment: int = Form(0),
         mode: str = Form("aggregate"),
         columns: list[str] = Form([]),  # noqa: B008 — FastAPI reads repeated fields so
+        keep_columns: list[str] = Form([]),  # noqa: B008
         age_bands: str = Form(""),
         split_column: str = Form(""),
         step: str = Form("preview"),
@@ -98,6 +99,8 @@ def router(web: Web) -> APIRouter:
             raise HTTPException(status_code=400, detail="添付ファイルがありません / no such table")
         if mode == "split":
             return split_message(request, viewer, record, chosen, split_column, step)
+        if mode == "keep":
+            columns = keep_columns
         try:
             wanted = Wanted(
                 aggregate=columns if mode == "aggregate" else (),
