@@ -6,9 +6,16 @@ from __future__ import annotations
 import os
 
 import pytest
+from argon2 import PasswordHasher
 
 from sekisho.detect import Detector
 from sekisho.scan import Scanner
+from sekisho.web import security
+
+# Cheap argon2 parameters for every hash the tests make (the web tests spent most of their
+# time hashing); set before any test module builds a hash at import. The production
+# parameters are tested once (tests/web/test_password_hashing.py).
+security.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 def require(available: bool, what: str) -> None:

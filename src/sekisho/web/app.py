@@ -12,6 +12,7 @@ force (``policy.source.PolicySource``, as the gateway reads it) and the role che
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
 
 from sekisho.policy import Policy, default_policy
 from sekisho.policy.source import PolicySource
@@ -60,7 +61,17 @@ def create_app(
     async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
         response.headers.update(SECURITY_HEADERS)
+        if request.url.scheme == "https":  # served over TLS (or a trusted proxy says so)
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         return response
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception) -> Response:
+        """A failure's page carries the security headers too (the outermost handler runs
+        outside the middleware above)."""
+        return PlainTextResponse(
+            "内部エラー / internal error", status_code=500, headers=SECURITY_HEADERS
+        )
 
     families = (
         routes_session,

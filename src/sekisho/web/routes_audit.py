@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from sekisho.web.context import AUDITORS, Viewer, Web
@@ -15,7 +16,28 @@ FILTERS = ("actor", "action", "sekisho_id", "sender", "domain", "since", "until"
 
 
 def _filters(request: Request) -> dict[str, str]:
-    return {k: request.query_params.get(k, "") for k in FILTERS}
+    """The search, its dates checked (a bad one is the searcher's mistake: 400, not 500)."""
+    filters = {k: request.query_params.get(k, "")[:256] for k in FILTERS}
+    for key in ("since", "until"):
+        if filters[key]:
+            try:
+                datetime.fromisoformat(filters[key])
+            except ValueError as exc:
+                raise HTTPException(
+                    status_code=400, detail=f"日付が不正です / bad date in {key}"
+                ) from exc
+    return filters
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A cell Excel will not run: text that starts like a formula (=HYPERLINK(…), +cmd|…,
+    @sum(…)) gets a leading apostrophe. Anyone can type a user name that lands here."""
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return value
 
 
 def router(web: Web) -> APIRouter:
@@ -40,17 +62,16 @@ def router(web: Web) -> APIRouter:
         writer = csv.writer(buffer)
         writer.writerow(["id", "at", "actor", "action", "sekisho_id", "detail", "hash"])
         for event in database.events(**_filters(request)):
-            writer.writerow(
-                [
-                    event.id,
-                    event.at.isoformat(),
-                    event.actor,
-                    event.action,
-                    event.sekisho_id or "",
-                    event.detail,
-                    event.hash,
-                ]
-            )
+            row = [
+                event.id,
+                event.at.isoformat(),
+                event.actor,
+                event.action,
+                event.sekisho_id or "",
+                str(event.detail),
+                event.hash,
+            ]
+            writer.writerow([spreadsheet_safe(cell) for cell in row])
         database.audit(viewer.user.username, "audit.exported", None, _filters(request))
         return Response(
             buffer.getvalue().encode("utf-8-sig"),

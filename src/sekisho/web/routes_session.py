@@ -9,7 +9,22 @@ from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_lates
 
 from sekisho.store import State
 from sekisho.web.context import APPROVERS, Viewer, Web, safe_next
-from sekisho.web.security import SESSION_COOKIE, SESSION_SECONDS, check_password
+from sekisho.web.security import SESSION_COOKIE, SESSION_SECONDS, check_password, spend_a_check
+
+# What a login form may carry (an address is at most 254 characters; the audit log keeps
+# names, and a megabyte of "name" is not one).
+MAX_USERNAME = 254
+MAX_PASSWORD = 1024
+
+
+def _same_origin(request: Request) -> bool:
+    """A POST from this site's own pages: the browser's Origin (or, without one, its
+    Sec-Fetch-Site) says so; a client that sends neither (curl, the tests) is not a
+    browser being steered by another site."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin != "null":
+        return origin.rstrip("/") == f"{request.url.scheme}://{request.url.netloc}"
+    return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
 
 
 def router(web: Web) -> APIRouter:
@@ -59,6 +74,11 @@ def router(web: Web) -> APIRouter:
     def login(
         request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("")
     ) -> Response:
+        if not _same_origin(request):
+            # A foreign page must not sign a visitor's browser in (login CSRF).
+            raise HTTPException(status_code=403, detail="別のサイトからのログインは受け付けません")
+        if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+            raise HTTPException(status_code=400, detail="長すぎます / too long")
         client = request.client.host if request.client else "?"
         keys = (f"user:{username.lower()}", f"client:{client}")
         if web.limiter.blocked(*keys):
@@ -71,6 +91,8 @@ def router(web: Web) -> APIRouter:
             response.status_code = 429
             return response
         user = database.user(username)
+        if user is None or user.disabled:
+            spend_a_check(password)
         if user is None or user.disabled or not check_password(user.password_hash, password):
             web.limiter.failed(*keys)
             database.audit(username.lower(), "login.failed", None, {"client": client})

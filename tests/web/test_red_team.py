@@ -1,0 +1,98 @@
+"""Part of issue 16's red-team list, each closed and shown closed: login CSRF, a refused
+login that takes a password check whether or not the account exists, a megabyte of user
+name, formula injection into the audit CSV, a bad date in the audit search, and the
+security headers on a failure's page."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from sekisho.store import Database
+from sekisho.web import security
+from tests.web.test_web import AUDITOR, PASSWORD, login, site
+
+__all__ = ["site"]
+
+
+def test_a_foreign_page_cannot_sign_a_browser_in(site: tuple[TestClient, Database]) -> None:
+    client, _ = site
+    form = {"username": AUDITOR, "password": PASSWORD}
+    foreign = client.post(
+        "/login", data=form, headers={"Origin": "https://evil.example"}, follow_redirects=False
+    )
+    assert foreign.status_code == 403 and "set-cookie" not in foreign.headers
+    cross = client.post(
+        "/login", data=form, headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False
+    )
+    assert cross.status_code == 403
+    own = client.post(
+        "/login", data=form, headers={"Origin": "http://testserver"}, follow_redirects=False
+    )
+    assert own.status_code == 303
+
+
+def test_a_refused_login_costs_a_password_check_either_way(
+    site: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, _ = site
+    checks: list[str] = []
+    inner = security._hasher
+
+    class Counting:
+        hash = staticmethod(inner.hash)
+
+        @staticmethod
+        def verify(digest: str, password: str) -> bool:
+            checks.append(password)
+            return inner.verify(digest, password)
+
+    monkeypatch.setattr(security, "_hasher", Counting())
+    for name in (AUDITOR, "nobody@city.example.lg.jp"):
+        response = client.post("/login", data={"username": name, "password": "wrong guess"})
+        assert response.status_code == 401
+    assert checks == ["wrong guess", "wrong guess"]
+
+
+def test_a_megabyte_of_name_is_refused_before_it_is_stored(
+    site: tuple[TestClient, Database],
+) -> None:
+    client, database = site
+    response = client.post("/login", data={"username": "x" * 1_000_000, "password": "p"})
+    assert response.status_code == 400
+    assert not database.events(action="login.failed")
+
+
+def test_the_audit_csv_runs_no_formula(site: tuple[TestClient, Database]) -> None:
+    client, _ = site
+    for name in ('=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@sum(1+1)"):
+        client.post("/login", data={"username": name, "password": "wrong"})
+    login(client, AUDITOR)
+    exported = client.get("/audit.csv", params={"action": "login.failed"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    actors = [row[2] for row in rows[1:]]
+    assert len(actors) == 3 and all(a.startswith("'") for a in actors), actors
+    assert all(not cell.startswith(("=", "+", "@", "-")) for row in rows[1:] for cell in row)
+
+
+def test_a_bad_date_and_a_failure_keep_the_security_headers(
+    site: tuple[TestClient, Database], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client, database = site
+    login(client, AUDITOR)
+    bad = client.get("/audit", params={"since": "yesterday"})
+    assert bad.status_code == 400 and "frame-ancestors" in bad.headers["content-security-policy"]
+
+    def broken(**_filters: str) -> list:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(database, "events", broken)
+    failing = TestClient(client.app, raise_server_exceptions=False)
+    failing.cookies.update(client.cookies)
+    response = failing.get("/audit")
+    assert response.status_code == 500
+    assert response.headers["x-frame-options"] == "DENY" and "database" not in response.text
