@@ -79,7 +79,16 @@ def test_run_serves_mail_and_the_web_and_stops_cleanly(tmp_path: Path, processes
             login = web.post(
                 "/login", data={"username": "admin@city.example.lg.jp", "password": password}
             )
-            assert login.status_code == 200
+            # A one-time password: every page leads to the change form until it is changed.
+            assert login.status_code == 200 and str(login.url).endswith("/password")
+            assert str(web.get("/queue").url).endswith("/password")
+            csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)  # type: ignore[union-attr]
+            new = "quiet river under the old bridge"
+            changed = web.post(
+                "/password",
+                data={"current": password, "new": new, "repeat": new, "csrf": csrf},
+            )
+            assert changed.status_code == 200 and 'id="done"' in changed.text
             queue = web.get("/queue")
             assert queue.status_code == 200 and "150" in queue.text
 

@@ -26,6 +26,7 @@ OPEN = {"/login", "/healthz", "/metrics", "/lang/{code}", "/link/{token}"}
 ALLOWED = {
     "/": {"sender", "approver", "auditor", "admin"},
     "/logout": {"sender", "approver", "auditor", "admin"},
+    "/password": {"sender", "approver", "auditor", "admin"},
     "/mine": {"sender", "approver", "auditor", "admin"},
     "/queue": {"approver", "admin"},
     "/messages/{sekisho_id}": {"approver", "auditor", "admin"},

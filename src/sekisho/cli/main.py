@@ -537,15 +537,25 @@ def user_add(
 ) -> None:
     """Add an account (its user name is the person's mail address)."""
     from sekisho.store import Database
+    from sekisho.web.passwords import problems
     from sekisho.web.security import hash_password, new_password
 
     database = Database(database_url)
     if database.user(username) is not None:
         raise click.UsageError(f"{username} already exists")
+    if password is not None and (found := problems(password, username)):
+        raise click.UsageError("このパスワードは使えません / not accepted: " + "; ".join(found))
     secret = password or new_password()
-    database.add_user(username, hash_password(secret), role, list(departments))
+    database.add_user(
+        username, hash_password(secret), role, list(departments), one_time=password is None
+    )
     click.echo(
-        f"{username} ({role}) added" + ("" if password else f"; one-time password: {secret}")
+        f"{username} ({role}) added"
+        + (
+            ""
+            if password
+            else f"; one-time password: {secret} (初回ログインで変更 / changed at first login)"
+        )
     )
 
 
@@ -614,7 +624,7 @@ def run_all(
     admin = "admin@city.example.lg.jp"
     if database.user(admin) is None:
         password = new_password()
-        database.add_user(admin, hash_password(password), "admin")
+        database.add_user(admin, hash_password(password), "admin", one_time=True)
         click.echo(f"管理者 admin: {admin}  一時パスワード one-time password: {password}")
     policy = load_policy(policy_path)
     smtp_host, _, smtp_port = smtp.rpartition(":")

@@ -223,6 +223,8 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     # Disabled rather than deleted: the audit log keeps naming who did what.
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Set with a one-time password: every page but the change form sends them there.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class PolicyVersion(Base):

@@ -18,7 +18,11 @@ class Users(Store):
         role: str,
         departments: list[str] | None = None,
         actor: str = "admin",
+        *,
+        one_time: bool = False,
     ) -> None:
+        """An account; ``one_time``: its password was generated and shown once, so it
+        must be changed at the first login."""
         with self.session() as session:
             session.add(
                 User(
@@ -27,6 +31,7 @@ class Users(Store):
                     role=role,
                     departments=list(departments or []),
                     created_at=utcnow(),
+                    must_change_password=one_time,
                 )
             )
             detail = {
@@ -44,9 +49,11 @@ class Users(Store):
         role: str | None = None,
         disabled: bool | None = None,
         password_hash: str | None = None,
+        one_time: bool = False,
     ) -> None:
-        """Change an account's role, disable or enable it, or set a new password; audited
-        as ``user.changed`` with what changed (never the hash)."""
+        """Change an account's role, disable or enable it, or set a new password (an
+        admin's reset, ``one_time``: to be changed at the next login; or the person's own
+        change); audited as ``user.changed`` with what changed (never the hash)."""
         with self.session() as session:
             user = session.scalar(select(User).where(User.username == username.lower()))
             if user is None:
@@ -59,8 +66,9 @@ class Users(Store):
                 detail["disabled"] = disabled
                 user.disabled = disabled
             if password_hash is not None:
-                detail["password"] = "reset"
+                detail["password"] = "reset" if one_time else "changed"
                 user.password_hash = password_hash
+                user.must_change_password = one_time
             if len(detail) > 1:
                 self._audit(session, actor, "user.changed", None, detail)
 

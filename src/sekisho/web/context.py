@@ -79,7 +79,15 @@ class Web:
     # -- who is asking ------------------------------------------------------------------
 
     def viewer(self, request: Request) -> Viewer:
-        """The signed-in user, or a redirect to the login page."""
+        """The signed-in user, or a redirect to the login page; one who still has a
+        one-time password is sent to the change form from every page."""
+        viewer = self.signed_in_any(request)
+        if viewer.user.must_change_password:
+            raise HTTPException(status_code=303, headers={"Location": "/password"})
+        return viewer
+
+    def signed_in_any(self, request: Request) -> Viewer:
+        """The signed-in user, one-time password or not (the change form, logout)."""
         session = self.sessions.read(request.cookies.get(SESSION_COOKIE))
         user = self.database.user(session.username) if session else None
         if session is None or user is None or user.disabled:  # disabling ends every session

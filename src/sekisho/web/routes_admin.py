@@ -57,7 +57,12 @@ def router(web: Web) -> APIRouter:
         if error is None:
             password = new_password()
             database.add_user(
-                username, hash_password(password), role, groups, actor=admin.user.username
+                username,
+                hash_password(password),
+                role,
+                groups,
+                actor=admin.user.username,
+                one_time=True,
             )
             created = (username.lower(), password)
         return users_page(request, admin.session, created, error)
@@ -83,7 +88,9 @@ def router(web: Web) -> APIRouter:
             error = "自分自身の役割変更・無効化はできません / not on your own account"
         elif change == "password":
             password = new_password()
-            database.change_user(target.username, me, password_hash=hash_password(password))
+            database.change_user(
+                target.username, me, password_hash=hash_password(password), one_time=True
+            )
             created = (target.username, password)
         else:
             database.change_user(

@@ -4,12 +4,19 @@ service's own endpoints (health, metrics)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
 
 from sekisho.store import State
+from sekisho.web import passwords
 from sekisho.web.context import APPROVERS, Viewer, Web, safe_next
-from sekisho.web.security import SESSION_COOKIE, SESSION_SECONDS, check_password, spend_a_check
+from sekisho.web.security import (
+    SESSION_COOKIE,
+    SESSION_SECONDS,
+    check_password,
+    hash_password,
+    spend_a_check,
+)
 
 # What a login form may carry (an address is at most 254 characters; the audit log keeps
 # names, and a megabyte of "name" is not one).
@@ -31,6 +38,7 @@ def router(web: Web) -> APIRouter:
     routes = APIRouter()
     database = web.database
     signed_in = Depends(web.viewer)  # the signed-in user, or the login page
+    signed_in_any = Depends(web.signed_in_any)  # … even with a one-time password still
 
     @routes.get("/lang/{code}")
     def switch_language(code: str, next: str = "/") -> Response:
@@ -108,6 +116,8 @@ def router(web: Web) -> APIRouter:
         home = (
             "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
         )
+        if user.must_change_password:
+            home, next = "/password", ""
         response = RedirectResponse(safe_next(next) or home, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
@@ -119,8 +129,55 @@ def router(web: Web) -> APIRouter:
         )
         return response
 
+    @routes.get("/password", response_class=HTMLResponse)
+    def password_form(request: Request, viewer: Viewer = signed_in_any) -> HTMLResponse:
+        return web.page(
+            request, "password.html", viewer.session, user=viewer.user, errors=[], done=None
+        )
+
+    @routes.post("/password", response_class=HTMLResponse)
+    def change_password(
+        request: Request,
+        viewer: Viewer = signed_in_any,
+        current: str = Form(""),
+        new: str = Form(""),
+        repeat: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        """One's own password: the current one, then a new one that meets the rules
+        (``passwords``) twice. Ends the one-time password's hold on every page."""
+        web.check_csrf(viewer, csrf)
+        user = viewer.user
+        errors = []
+        if len(new) > MAX_PASSWORD or not check_password(user.password_hash, current):
+            errors.append("現在のパスワードが違います / the current password is wrong")
+        elif new != repeat:
+            errors.append("新しいパスワードが一致しません / the new passwords differ")
+        elif new == current:
+            errors.append("今と同じパスワードです / that is the current password")
+        else:
+            errors = passwords.problems(new, user.username)
+        if errors:
+            response = web.page(
+                request, "password.html", viewer.session, user=user, errors=errors, done=None
+            )
+            response.status_code = 400
+            return response
+        database.change_user(user.username, user.username, password_hash=hash_password(new))
+        home = (
+            "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
+        )
+        return web.page(
+            request,
+            "password.html",
+            viewer.session,
+            user=user,
+            errors=[],
+            done=home,
+        )
+
     @routes.post("/logout")
-    def logout(viewer: Viewer = signed_in, csrf: str = Form("")) -> Response:
+    def logout(viewer: Viewer = signed_in_any, csrf: str = Form("")) -> Response:
         web.check_csrf(viewer, csrf)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
@@ -131,8 +188,10 @@ def router(web: Web) -> APIRouter:
         """A link from a notice mail: signed, single-use, and only after logging in."""
         session = web.sessions.read(request.cookies.get(SESSION_COOKIE))
         user = database.user(session.username) if session else None
-        if user is None:
+        if user is None or user.disabled:
             return RedirectResponse(f"/login?next=/link/{token}", status_code=303)
+        if user.must_change_password:  # the link keeps until the password is changed
+            return RedirectResponse("/password", status_code=303)
         found = web.signer.read(token)
         if found is None:
             raise HTTPException(
