@@ -96,3 +96,36 @@ def test_a_bad_date_and_a_failure_keep_the_security_headers(
     response = failing.get("/audit")
     assert response.status_code == 500
     assert response.headers["x-frame-options"] == "DENY" and "database" not in response.text
+
+
+def test_guessing_at_the_officer_never_locks_the_officer_out(
+    site: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sekisho.store.logins import LoginThrottle
+    from tests.web.test_web import CISO
+
+    client, database = site
+    monkeypatch.setattr(LoginThrottle, "MAX_DELAY", 0.01)  # the waits, not their length
+    attacker = TestClient(client.app, client=("198.51.100.7", 40000))
+    codes = [
+        attacker.post("/login", data={"username": CISO, "password": f"guess {i}"}).status_code
+        for i in range(20)
+    ]
+    assert codes == [401] * 5 + [429] * 15  # that address may not go on guessing
+    refusals = database.events(action="login.refused")
+    assert len(refusals) == 15 and refusals[0].detail["why"] == "throttled"
+    # Every further try at the account is slowed, from anywhere, but none is refused.
+    refused, delay = LoginThrottle(database).verdict(CISO, "203.0.113.9")
+    assert not refused and delay > 0
+    officer = TestClient(client.app, client=("203.0.113.9", 40001))
+    signed = officer.post(
+        "/login", data={"username": CISO, "password": PASSWORD}, follow_redirects=False
+    )
+    assert signed.status_code == 303
+
+    # One address spraying many accounts is stopped after 20 failures in all.
+    sprayer = TestClient(client.app, client=("198.51.100.8", 40002))
+    for i in range(20):
+        sprayer.post("/login", data={"username": f"u{i}@city.example.lg.jp", "password": "x"})
+    blocked = sprayer.post("/login", data={"username": AUDITOR, "password": PASSWORD})
+    assert blocked.status_code == 429

@@ -3,6 +3,8 @@ service's own endpoints (health, metrics)."""
 
 from __future__ import annotations
 
+import time
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
@@ -88,8 +90,11 @@ def router(web: Web) -> APIRouter:
         if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
             raise HTTPException(status_code=400, detail="長すぎます / too long")
         client = request.client.host if request.client else "?"
-        keys = (f"user:{username.lower()}", f"client:{client}")
-        if web.limiter.blocked(*keys):
+        refused, delay = web.limiter.verdict(username, client)
+        if refused:
+            database.audit(
+                username.lower(), "login.refused", None, {"client": client, "why": "throttled"}
+            )
             response = web.page(
                 request,
                 "login.html",
@@ -98,11 +103,13 @@ def router(web: Web) -> APIRouter:
             )
             response.status_code = 429
             return response
+        if delay:  # an account many have guessed at: every try slower, none refused
+            time.sleep(delay)
         user = database.user(username)
         if user is None or user.disabled:
             spend_a_check(password)
         if user is None or user.disabled or not check_password(user.password_hash, password):
-            web.limiter.failed(*keys)
+            web.limiter.failed(username, client)
             database.audit(username.lower(), "login.failed", None, {"client": client})
             response = web.page(
                 request,
