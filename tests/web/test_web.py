@@ -262,6 +262,10 @@ def test_an_approver_limited_to_a_department(site) -> None:  # type: ignore[no-u
         client.post("/messages/small1/approve", data={"comment": "ok", "csrf": csrf}).status_code
         == 403
     )
+    # Nor may they open it, or its original: the limit is on seeing as well as deciding.
+    assert client.get("/messages/small1").status_code == 403
+    assert client.get("/messages/small1/original").status_code == 403
+    assert client.get("/messages/kourei1").status_code == 200
     client.post("/messages/kourei1/approve", data={"comment": "ok", "csrf": csrf})
     assert database.get("kourei1").state == "approved"
 

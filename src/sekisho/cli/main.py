@@ -4,6 +4,7 @@ found, 3 something unscannable, 2 usage error (2 > 3 > 1 > 0 when several apply)
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from pathlib import Path
 from typing import ClassVar
@@ -36,6 +37,14 @@ SPOOL_OPTION = click.option(
     show_default=True,
     type=click.Path(path_type=Path),
     help="Quarantine directory (shared by the gateway and the web UI).",
+)
+
+FORWARDED_OPTION = click.option(
+    "--forwarded-allow-ips",
+    envvar="SEKISHO_FORWARDED_ALLOW_IPS",
+    default="",
+    help="Reverse proxies (comma-separated addresses) whose X-Forwarded-For/-Proto are "
+    "believed; default none: the client is whoever connects.",
 )
 
 
@@ -366,6 +375,7 @@ def audit_verify(database_url: str) -> None:
     help="This UI's address as staff reach it, for links in notices (default http://LISTEN).",
 )
 @BLOBS_OPTION
+@FORWARDED_OPTION
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -384,6 +394,7 @@ def web(
     public_url: str | None,
     web_url: str | None,
     blob_dir: str,
+    forwarded_allow_ips: str,
     workers: int,
 ) -> None:
     """Run the web UI: approval queue, senders' mail, audit log; with --public-listen, the
@@ -395,6 +406,7 @@ def web(
     if public_url is None and public_listen is not None:
         public_url = f"http://{public_listen}"
     web_url = web_url or f"http://{listen}"
+    os.environ["SEKISHO_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips  # for every worker too
     if not secret:
         public_url = None  # deletion requests are signed with the secret the listener checks
     if workers > 1:
@@ -425,7 +437,13 @@ def web(
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
     if public_listen is None:
-        uvicorn.run(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+        uvicorn.run(
+            app,
+            host=host or "127.0.0.1",
+            port=int(port),
+            log_level="warning",
+            **_proxy_options(),
+        )
         return
     if not secret:
         raise click.UsageError("--public-listen needs --secret (the gateway's, for the links)")
@@ -511,6 +529,7 @@ def _serve_workers(factory: str, listen: str, workers: int) -> None:
         port=int(port),
         workers=workers,
         log_level="warning",
+        **_proxy_options(),
     )
 
 
@@ -592,6 +611,7 @@ def user_add(
     default=None,
     help="Gateway worker processes (default: one per core); the web UI runs beside them.",
 )
+@FORWARDED_OPTION
 def run_all(
     home: Path,
     smtp: str,
@@ -600,8 +620,10 @@ def run_all(
     upstream: str | None,
     policy_path: Path | None,
     processes: int | None,
+    forwarded_allow_ips: str,
 ) -> None:
     """The gateway and the web UI together on embedded defaults (what ``make run`` starts)."""
+    os.environ["SEKISHO_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
     import asyncio
     import logging
     import secrets as _secrets
@@ -697,8 +719,24 @@ def _server(app, listen: str):  # type: ignore[no-untyped-def]
 
     host, _, port = listen.rpartition(":")
     return Server(
-        uvicorn.Config(app, host=host or "127.0.0.1", port=int(port), log_level="warning")
+        uvicorn.Config(
+            app,
+            host=host or "127.0.0.1",
+            port=int(port),
+            log_level="warning",
+            **_proxy_options(),
+        )
     )
+
+
+def _proxy_options() -> dict:  # type: ignore[type-arg]
+    """Whose X-Forwarded-For and -Proto uvicorn believes: the reverse proxies named with
+    ``--forwarded-allow-ips`` (in the environment, so worker processes read it too), else
+    nobody — the client is the TCP peer, for the login throttle and the audit log alike."""
+    import os
+
+    allowed = os.environ.get("SEKISHO_FORWARDED_ALLOW_IPS", "").strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed or None}
 
 
 async def _serve_until_signal(servers: list, other=None) -> None:  # type: ignore[no-untyped-def,type-arg]

@@ -149,7 +149,12 @@ class Web:
         sender = self.sender_of(record, rows)
         if record is None and not sender:
             raise HTTPException(status_code=404)
-        if viewer.user.role not in APPROVERS | {"auditor"} and not self.own(viewer.user, sender):
+        user = viewer.user
+        if not self.own(user, sender) and (
+            user.role not in APPROVERS | {"auditor"}
+            # An approver limited to departments sees only their mail, as they decide.
+            or (user.role == "approver" and not self.in_departments(user, sender))
+        ):
             raise HTTPException(status_code=403, detail=FORBIDDEN)
         return viewer, record, sender
 

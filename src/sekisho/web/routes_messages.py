@@ -79,6 +79,8 @@ def router(web: Web) -> APIRouter:
         record = database.get(sekisho_id)
         if record is None:
             raise HTTPException(status_code=404)
+        if not web.in_departments(viewer.user, record.mail_from):
+            raise HTTPException(status_code=403, detail=FORBIDDEN)
         if record.spool_removed_at is not None:
             raise HTTPException(
                 status_code=410,
