@@ -139,7 +139,8 @@ def test_a_sender_sees_own_mail_cancels_a_delay_and_is_kept_out_of_the_queue(sit
     client, database = site
     csrf = login(client, CLERK)
     assert client.get("/queue").status_code == 403
-    assert client.get("/messages/held1/original").status_code == 403
+    opened = client.post("/messages/held1/original", data={"csrf": csrf, "reason": "確認"})
+    assert opened.status_code == 403
     assert "delay1" in client.get("/mine").text
     client.post("/messages/delay1/cancel", data={"csrf": csrf})
     assert database.get("delay1").state == "cancelled"
@@ -147,11 +148,16 @@ def test_a_sender_sees_own_mail_cancels_a_delay_and_is_kept_out_of_the_queue(sit
 
 def test_opening_the_original_is_audited(site) -> None:  # type: ignore[no-untyped-def]
     client, database = site
-    login(client, CISO)
-    page = client.get("/messages/held1/original")
+    csrf = login(client, CISO)
+    url = "/messages/held1/original"
+    assert client.get(url).status_code == 405  # never by a link another site can send
+    assert client.post(url, data={"csrf": csrf}).status_code == 400  # a reason is needed
+    assert client.post(url, data={"reason": "宛先確認"}).status_code == 403  # and the token
+    page = client.post(url, data={"csrf": csrf, "reason": "宛先確認のため"})
     assert "090-1234-5678" in page.text  # the one place the raw message is shown …
     (event,) = database.events(action="original.viewed")  # … and it is recorded
     assert (event.actor, event.sekisho_id) == (CISO, "held1")
+    assert event.detail["reason"] == "宛先確認のため"
 
 
 def test_audit_log_search_and_csv(site) -> None:  # type: ignore[no-untyped-def]
@@ -264,7 +270,8 @@ def test_an_approver_limited_to_a_department(site) -> None:  # type: ignore[no-u
     )
     # Nor may they open it, or its original: the limit is on seeing as well as deciding.
     assert client.get("/messages/small1").status_code == 403
-    assert client.get("/messages/small1/original").status_code == 403
+    opened = client.post("/messages/small1/original", data={"csrf": csrf, "reason": "x"})
+    assert opened.status_code == 403
     assert client.get("/messages/kourei1").status_code == 200
     client.post("/messages/kourei1/approve", data={"comment": "ok", "csrf": csrf})
     assert database.get("kourei1").state == "approved"

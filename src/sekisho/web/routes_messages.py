@@ -74,8 +74,22 @@ def router(web: Web) -> APIRouter:
         done = f"{queued}件の削除依頼を送ります / {queued} deletion request(s) queued"
         return web.message_page(request, viewer, record, sekisho_id, done=done)
 
-    @routes.get("/messages/{sekisho_id}/original", response_class=HTMLResponse)
-    def original(request: Request, sekisho_id: str, viewer: Viewer = as_approver) -> HTMLResponse:
+    @routes.post("/messages/{sekisho_id}/original", response_class=HTMLResponse)
+    def original(
+        request: Request,
+        sekisho_id: str,
+        viewer: Viewer = as_approver,
+        reason: str = Form(""),
+        csrf: str = Form(""),
+    ) -> HTMLResponse:
+        """The quarantined original: a POST with the viewer's reason (a link on another
+        site cannot open it), audited with the reason."""
+        web.check_csrf(viewer, csrf)
+        reason = reason.strip()[:500]
+        if not reason:
+            raise HTTPException(
+                status_code=400, detail="理由を書いてください / a reason is needed"
+            )
         record = database.get(sekisho_id)
         if record is None:
             raise HTTPException(status_code=404)
@@ -87,7 +101,12 @@ def router(web: Web) -> APIRouter:
                 detail="保存期間を過ぎたため原本は削除されました / "
                 "the original was removed after the retention period",
             )
-        database.audit(viewer.user.username, "original.viewed", sekisho_id, {"size": record.size})
+        database.audit(
+            viewer.user.username,
+            "original.viewed",
+            sekisho_id,
+            {"size": record.size, "reason": reason},
+        )
         text = web.spool.read(record.spool_name).decode("utf-8", "replace")
         return web.page(request, "original.html", viewer.session, record=record, text=text)
 
