@@ -195,9 +195,15 @@ def test_only_the_sender_minimises_and_an_approver_may_ask(office: Office) -> No
 
     # The sender follows the notice's link (after signing in) to the minimise page.
     token = re.search(r"/link/(\S+)", text).group(1)  # type: ignore[union-attr]
-    office.sign_in(CLERK)
-    followed = office.client.get(f"/link/{token}", follow_redirects=False)
+    csrf = office.sign_in(CLERK)
+    landing = office.client.get(f"/link/{token}", follow_redirects=False)
+    assert landing.status_code == 200 and 'id="use-link"' in landing.text  # nothing used yet
+    assert not office.database.events(action="link.used")
+    assert office.client.post(f"/link/{token}", data={}).status_code == 403  # the token
+    followed = office.client.post(f"/link/{token}", data={"csrf": csrf}, follow_redirects=False)
     assert followed.headers["location"] == f"/messages/{sekisho_id}/minimise"
+    again = office.client.post(f"/link/{token}", data={"csrf": csrf}, follow_redirects=False)
+    assert again.status_code == 410  # once
 
     csrf = office.sign_in(CLERK)
     unknown = office.client.post(

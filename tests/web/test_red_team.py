@@ -71,8 +71,8 @@ def test_the_audit_csv_runs_no_formula(site: tuple[TestClient, Database]) -> Non
     client, _ = site
     for name in ('=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", "@sum(1+1)"):
         client.post("/login", data={"username": name, "password": "wrong"})
-    login(client, AUDITOR)
-    exported = client.get("/audit.csv", params={"action": "login.failed"})
+    csrf = login(client, AUDITOR)
+    exported = client.post("/audit.csv", data={"action": "login.failed", "csrf": csrf})
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     actors = [row[2] for row in rows[1:]]
     assert len(actors) == 3 and all(a.startswith("'") for a in actors), actors

@@ -162,10 +162,12 @@ def test_opening_the_original_is_audited(site) -> None:  # type: ignore[no-untyp
 
 def test_audit_log_search_and_csv(site) -> None:  # type: ignore[no-untyped-def]
     client, _ = site
-    login(client, AUDITOR)
+    csrf = login(client, AUDITOR)
     page = client.get("/audit", params={"action": "login"})
     assert page.status_code == 200 and AUDITOR in page.text
-    export = client.get("/audit.csv", params={"action": "message"})
+    assert client.get("/audit.csv", params={"action": "message"}).status_code == 405
+    assert client.post("/audit.csv", data={"action": "message"}).status_code == 403  # token
+    export = client.post("/audit.csv", data={"action": "message", "csrf": csrf})
     assert export.headers["content-type"].startswith("text/csv")
     rows = export.content.decode("utf-8-sig").splitlines()
     assert rows[0] == "id,at,actor,action,sekisho_id,detail,hash"
@@ -244,9 +246,13 @@ def test_notice_links_are_signed_single_use_and_need_a_login(site) -> None:  # t
     login_page = client.get(first.headers["location"])
     assert f'value="{path}"' in login_page.text
     landed = client.post("/login", data={"username": CLERK, "password": PASSWORD, "next": path})
-    assert landed.url.path == "/messages/delay1"  # through the link, after logging in
-    assert "送信を取り消す" in landed.text
-    assert client.get(path).status_code == 410  # used once
+    assert landed.url.path == path and 'id="use-link"' in landed.text  # back at the link
+    csrf = re.search(r'name="csrf" value="([^"]+)"', landed.text).group(1)  # type: ignore[union-attr]
+    used = client.post(path, data={"csrf": csrf})
+    assert used.url.path == "/messages/delay1"  # through the link, after logging in
+    assert "送信を取り消す" in used.text
+    assert client.post(path, data={"csrf": csrf}).status_code == 410  # used once
+    assert client.get(path).status_code == 410
     assert client.get(path[:-3] + "abc").status_code == 400  # tampered
     assert client.get("/login", params={"next": "//evil.example/"}).text.count('value="//evil') == 0
     (event,) = database.events(action="link.used")
@@ -371,10 +377,10 @@ def test_audit_log_by_sender_and_recipient_domain(site) -> None:  # type: ignore
         "small1",
     }
     assert [e.sekisho_id for e in database.events(sender="TAX@city")] == ["other1"]
-    login(client, AUDITOR)
+    csrf = login(client, AUDITOR)
     page = client.get("/audit", params={"domain": "tax-partner.example.jp"})
     assert "other1" in page.text and "held1" not in page.text
-    export = client.get("/audit.csv", params={"sender": CLERK, "action": "message"})
+    export = client.post("/audit.csv", data={"sender": CLERK, "action": "message", "csrf": csrf})
     body = export.content.decode("utf-8-sig")
     assert "held1" in body and "other1" not in body
 

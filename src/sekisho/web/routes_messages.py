@@ -87,9 +87,7 @@ def router(web: Web) -> APIRouter:
         web.check_csrf(viewer, csrf)
         reason = reason.strip()[:500]
         if not reason:
-            raise HTTPException(
-                status_code=400, detail="理由を書いてください / a reason is needed"
-            )
+            raise HTTPException(status_code=400, detail="理由を書いてください / a reason is needed")
         record = database.get(sekisho_id)
         if record is None:
             raise HTTPException(status_code=404)

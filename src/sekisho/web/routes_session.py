@@ -190,15 +190,14 @@ def router(web: Web) -> APIRouter:
         response.delete_cookie(SESSION_COOKIE)
         return response
 
-    @routes.get("/link/{token}")
-    def link(request: Request, token: str) -> Response:
-        """A link from a notice mail: signed, single-use, and only after logging in."""
+    def usable_link(request: Request, token: str):  # type: ignore[no-untyped-def]
+        """(the signed-in user, the link) or the response that sends them elsewhere."""
         session = web.sessions.read(request.cookies.get(SESSION_COOKIE))
         user = database.user(session.username) if session else None
-        if user is None or user.disabled:
-            return RedirectResponse(f"/login?next=/link/{token}", status_code=303)
+        if session is None or user is None or user.disabled:
+            return None, None, RedirectResponse(f"/login?next=/link/{token}", status_code=303)
         if user.must_change_password:  # the link keeps until the password is changed
-            return RedirectResponse("/password", status_code=303)
+            return None, None, RedirectResponse("/password", status_code=303)
         found = web.signer.read(token)
         if found is None:
             raise HTTPException(
@@ -211,8 +210,25 @@ def router(web: Web) -> APIRouter:
             raise HTTPException(
                 status_code=410, detail="このリンクは使用済みです / this link was already used"
             )
+        return Viewer(user, session), found, None
+
+    @routes.get("/link/{token}", response_class=HTMLResponse)
+    def link(request: Request, token: str) -> Response:
+        """A link from a notice mail: signed, single-use, only after logging in, and used
+        by a button on this page (a GET another site makes the browser send uses nothing)."""
+        viewer, found, elsewhere = usable_link(request, token)
+        if elsewhere is not None:
+            return elsewhere
+        return web.page(request, "link.html", viewer.session, token=token, purpose=found.purpose)
+
+    @routes.post("/link/{token}")
+    def use_link(request: Request, token: str, csrf: str = Form("")) -> Response:
+        viewer, found, elsewhere = usable_link(request, token)
+        if elsewhere is not None:
+            return elsewhere
+        web.check_csrf(viewer, csrf)
         database.audit(
-            user.username,
+            viewer.user.username,
             "link.used",
             found.sekisho_id,
             {"nonce": found.nonce, "purpose": found.purpose},
