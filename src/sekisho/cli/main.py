@@ -60,13 +60,30 @@ BLOBS_OPTION = click.option(
 
 
 def policy_option(help_text: str):  # type: ignore[no-untyped-def]
-    """``--policy FILE``, with what the command uses it for."""
+    """``--policy FILE``, with what the command uses it for; linted before the command
+    starts, so that a wrong policy is one message with its line numbers (exit 2)."""
     return click.option(
         "--policy",
         "policy_path",
         type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        callback=_linted_policy,
         help=help_text,
     )
+
+
+def _linted_policy(_ctx: click.Context, _param: click.Parameter, path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    from sekisho.policy import PolicyError, parse_policy
+
+    try:
+        parse_policy(path.read_text(encoding="utf-8"))
+    except PolicyError as exc:
+        found = "; ".join(str(error) for error in exc.errors)
+        raise click.BadParameter(f"ポリシーの誤り / policy errors: {found}") from exc
+    except UnicodeDecodeError as exc:
+        raise click.BadParameter("UTF-8 ではありません / not UTF-8") from exc
+    return path
 
 
 class LazyGroup(click.Group):
@@ -294,11 +311,12 @@ def gateway(
         f"delivering to {config.upstream}, {processes} process(es)",
         err=True,
     )
+    from sekisho.gateway.workers import ensure_can_listen, supervise
+
+    ensure_can_listen(config.listen_host, config.listen_port)
     if processes == 1:
         asyncio.run(serve(config, policy))
         return
-    from sekisho.gateway.workers import supervise
-
     supervise(config, policy, processes)
 
 
@@ -629,7 +647,11 @@ def run_all(
     import secrets as _secrets
 
     from sekisho.gateway.server import GatewayConfig, serve
-    from sekisho.gateway.workers import default_processes, supervisor_process
+    from sekisho.gateway.workers import (
+        default_processes,
+        ensure_can_listen,
+        supervisor_process,
+    )
     from sekisho.policy import load_policy
     from sekisho.store import Database, Spool
     from sekisho.web.app import create_app
@@ -673,6 +695,9 @@ def run_all(
         journal=_journal(database, home / "blobs"),
         web_url=config.web_url or "",
     )
+    for where in (smtp, http, public_listen):  # each in use: one line, exit 2
+        host, _, port = where.rpartition(":")
+        ensure_can_listen(host or "127.0.0.1", int(port))
     web_server = _server(app, http)
     processes = processes or default_processes()
     click.echo(
@@ -803,8 +828,26 @@ def demo_send(smtp: str) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``sekisho`` script; click turns usage errors into exit 2."""
-    cli()
+    """Entry point of the ``sekisho`` script; click turns usage errors into exit 2, and a
+    setting that cannot work (a port in use, a database out of reach) is one line and
+    exit 2 as well, not a traceback."""
+    import errno
+
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        cli()
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        click.echo(f"Error: 待ち受けできません / cannot listen: {exc.strerror}", err=True)
+        sys.exit(2)
+    except OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        click.echo(
+            f"Error: データベースに接続できません / cannot reach the database: {reason}", err=True
+        )
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,23 @@ def _worker(config: GatewayConfig, policy: Policy, level: int) -> None:
     asyncio.run(serve(config, policy))
 
 
+def ensure_can_listen(host: str, port: int) -> None:
+    """Bind ``host:port`` the way the workers will (SO_REUSEADDR and SO_REUSEPORT) and let
+    go: a port another program holds is an ``OSError`` now, in the command's own process,
+    instead of workers that die and are restarted for ever."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if hasattr(socket, "SO_REUSEPORT"):
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise OSError(exc.errno, f"{host}:{port}: {exc.strerror}") from exc
+
+
 def supervisor_process(
     config: GatewayConfig, policy: Policy, processes: int
 ) -> multiprocessing.process.BaseProcess:
