@@ -27,6 +27,8 @@ ALLOWED = {
     "/": {"sender", "approver", "auditor", "admin"},
     "/logout": {"sender", "approver", "auditor", "admin"},
     "/password": {"sender", "approver", "auditor", "admin"},
+    "/sessions": {"sender", "approver", "auditor", "admin"},
+    "/sessions/end": {"sender", "approver", "auditor", "admin"},
     "/mine": {"sender", "approver", "auditor", "admin"},
     "/queue": {"approver", "admin"},
     "/messages/{sekisho_id}": {"approver", "auditor", "admin"},

@@ -401,8 +401,13 @@ def test_an_admin_changes_a_role_resets_a_password_and_disables_an_account(site)
     assert database.user(CLERK).role == "approver"
     reset = change(username=CLERK, change="password")
     password = re.search(r'id="one-time-password">([^<]+)<', reset.text).group(1)  # type: ignore[union-attr]
-    # The reset password is one-time: the clerk's open session is sent to the change form.
-    assert clerk.get("/mine", follow_redirects=False).headers["location"] == "/password"
+    # A reset ends the sessions already issued: the clerk signs in again, with the
+    # one-time password, which leads to the change form.
+    assert clerk.get("/mine", follow_redirects=False).headers["location"] == "/login"
+    login_again = clerk.post(
+        "/login", data={"username": CLERK, "password": password}, follow_redirects=False
+    )
+    assert login_again.headers["location"] == "/password"
     assert password != PASSWORD and len(password) >= 12
     assert client.post("/login", data={"username": CLERK, "password": PASSWORD}).status_code == 401
     assert change(username=CLERK, change="disable").status_code == 200

@@ -227,6 +227,22 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class WebSession(Base):
+    """A signed-in browser. The cookie holds a random token; the store keeps its SHA-256
+    (a copy of the table signs nobody in), the CSRF token and the times that end it."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256(token) hex
+    username: Mapped[str] = mapped_column(String(256), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    ended_why: Mapped[str] = mapped_column(String(32), default="")
+
+
 class PolicyVersion(Base):
     """A policy file uploaded by an admin; the newest one is in force for the gateway and
     the web (a file given on the command line is used until the first upload)."""

@@ -27,6 +27,7 @@ from sekisho.store.blobs import Blobs
 from sekisho.store.journal import Journal
 from sekisho.store.links import LinkStore
 from sekisho.store.logins import LoginThrottle
+from sekisho.store.web_sessions import WebSessions
 from sekisho.web.link_status import link_status
 from sekisho.web.security import SESSION_COOKIE, Session, Sessions
 
@@ -68,7 +69,7 @@ class Web:
     def __post_init__(self) -> None:
         self.templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
         self.templates.env.filters["label"] = label
-        self.sessions = Sessions(self.secret)
+        self.sessions = Sessions(WebSessions(self.database))
         self.signer = LinkSigner(self.secret, self.web_url)
         self.limiter = LoginThrottle(self.database)  # in the store: one count for all workers
 

@@ -80,7 +80,7 @@ def router(web: Web) -> APIRouter:
         web.check_csrf(admin, csrf)
         me = admin.user.username
         target, error, created = database.user(username), None, None
-        if target is None or change not in ("role", "disable", "enable", "password"):
+        if target is None or change not in ("role", "disable", "enable", "password", "sessions"):
             error = "利用者または操作が不正です / unknown user or change"
         elif change == "role" and role not in ROLES:
             error = "役割を確認してください / check the role"
@@ -92,13 +92,20 @@ def router(web: Web) -> APIRouter:
                 target.username, me, password_hash=hash_password(password), one_time=True
             )
             created = (target.username, password)
-        else:
+        elif change != "sessions":
             database.change_user(
                 target.username,
                 me,
                 role=role if change == "role" else None,
                 disabled={"disable": True, "enable": False}.get(change),
             )
+        if error is None and target is not None and change != "enable":
+            # A reset, a new role, disabling, or the admin's say: the sessions already
+            # issued end at once (the person signs in again under the new terms).
+            ended = web.sessions.store.end_all(target.username, f"admin: {change}")
+            if change == "sessions":
+                database.audit(me, "user.sessions_ended", None, {"username": target.username,
+                                                                 "sessions": ended})  # fmt: skip
         return users_page(request, admin.session, created, error)
 
     @routes.get("/policy", response_class=HTMLResponse)

@@ -128,7 +128,7 @@ def router(web: Web) -> APIRouter:
         response = RedirectResponse(safe_next(next) or home, status_code=303)
         response.set_cookie(
             SESSION_COOKIE,
-            web.sessions.issue(user.username),
+            web.sessions.issue(user.username, client),
             max_age=SESSION_SECONDS,
             httponly=True,
             samesite="lax",
@@ -171,6 +171,8 @@ def router(web: Web) -> APIRouter:
             response.status_code = 400
             return response
         database.change_user(user.username, user.username, password_hash=hash_password(new))
+        # Another browser that knew the old password is signed out; this one stays.
+        web.sessions.store.end_all(user.username, "password", keep=viewer.session.id)
         home = (
             "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
         )
@@ -183,9 +185,30 @@ def router(web: Web) -> APIRouter:
             done=home,
         )
 
-    @routes.post("/logout")
-    def logout(viewer: Viewer = signed_in_any, csrf: str = Form("")) -> Response:
+    @routes.get("/sessions", response_class=HTMLResponse)
+    def sessions(request: Request, viewer: Viewer = signed_in) -> HTMLResponse:
+        """Where one is signed in (browser sessions), to end any of them."""
+        return web.page(
+            request,
+            "sessions.html",
+            viewer.session,
+            sessions=web.sessions.store.of_user(viewer.user.username),
+            current=viewer.session.id,
+        )
+
+    @routes.post("/sessions/end")
+    def end_session(
+        viewer: Viewer = signed_in, session_id: str = Form(""), csrf: str = Form("")
+    ) -> Response:
         web.check_csrf(viewer, csrf)
+        web.sessions.store.end_one(session_id, viewer.user.username, "ended by its user")
+        target = "/login" if session_id == viewer.session.id else "/sessions"
+        return RedirectResponse(target, status_code=303)
+
+    @routes.post("/logout")
+    def logout(request: Request, viewer: Viewer = signed_in_any, csrf: str = Form("")) -> Response:
+        web.check_csrf(viewer, csrf)
+        web.sessions.store.end(request.cookies.get(SESSION_COOKIE) or "", "logout")
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE)
         return response

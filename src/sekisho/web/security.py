@@ -1,5 +1,5 @@
-"""The web UI's safety: argon2 password hashes, signed session cookies carrying a CSRF
-token, login rate limiting, and security headers on every response."""
+"""The web UI's safety: argon2 password hashes, sessions in the store (a random token in
+the cookie) carrying a CSRF token, and security headers on every response."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from sekisho.store.web_sessions import WebSessions
 
 SESSION_COOKIE = "sekisho_session"
 SESSION_SECONDS = 8 * 3600
@@ -64,20 +65,19 @@ def new_password() -> str:
 class Session:
     username: str
     csrf: str
+    id: str = ""  # the stored session's ID (the hash of the cookie's token)
 
 
 class Sessions:
-    def __init__(self, secret: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt="sekisho-session")
+    """Sessions kept in the store (``store.web_sessions``): the cookie carries a random
+    token and nothing else; ending a session there ends it for every web process."""
 
-    def issue(self, username: str) -> str:
-        return self._serializer.dumps({"u": username, "c": secrets.token_urlsafe(24)})
+    def __init__(self, store: WebSessions) -> None:
+        self.store = store
+
+    def issue(self, username: str, client: str = "") -> str:
+        return self.store.start(username, client)
 
     def read(self, cookie: str | None) -> Session | None:
-        if not cookie:
-            return None
-        try:
-            data = self._serializer.loads(cookie, max_age=SESSION_SECONDS)
-        except BadSignature:
-            return None
-        return Session(data["u"], data["c"])
+        found = self.store.find(cookie)
+        return Session(found.username, found.csrf, found.id) if found is not None else None
