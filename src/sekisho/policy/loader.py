@@ -148,6 +148,7 @@ def parse_policy(text: str) -> Policy:
         "journal_days",
         "min_cell",
         "minimise_recipients",
+        "second_factor",
     }
     for key in top:
         if key not in known:
@@ -275,6 +276,14 @@ def parse_policy(text: str) -> Policy:
     reminder_hours = _positive(reader, top, "deletion_reminder_hours", 4)
     journal_days = _positive(reader, top, "journal_days", 30)
     min_cell = _positive(reader, top, "min_cell", 3)
+    second_factor = (
+        tuple(reader.strings(top["second_factor"], "second_factor"))
+        if "second_factor" in top
+        else ()
+    )
+    for role in second_factor:
+        if role not in ("sender", "approver", "auditor", "admin"):
+            reader.error(top["second_factor"], f"second_factor: no role {role!r}")
     split_to = (
         reader.mapping(top["minimise_recipients"], "minimise_recipients")
         if "minimise_recipients" in top
@@ -304,6 +313,7 @@ def parse_policy(text: str) -> Policy:
         journal_days=journal_days,
         min_cell=min_cell,
         minimise_recipients=minimise_recipients,
+        second_factor=second_factor,
         organisation_kind=kind if kind in ORGANISATION_KINDS else "local_government",
         special_care_entities=tuple(special_care),
     )

@@ -92,6 +92,8 @@ class Policy:
     special_care_entities: tuple[str, ...] = (HEALTH_INFO,)
     # Minimised counts below this are shown as "<3" (statistical disclosure control).
     min_cell: int = 3
+    # Roles that must give a second factor (TOTP) to use the web UI.
+    second_factor: tuple[str, ...] = ()
     # Splitting a roster per recipient: a cell value (担当センター) → the addresses it is
     # for, when the recipients' display names do not name it.
     minimise_recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -225,6 +225,11 @@ class User(Base):
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     # Set with a one-time password: every page but the change form sends them there.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The second factor: TOTP's shared secret once confirmed (``totp_pending`` while
+    # being enrolled) and the one-time recovery codes, as hashes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_pending: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    recovery_hashes: Mapped[list] = mapped_column(JSON, default=list)
 
 
 class WebSession(Base):
@@ -241,6 +246,7 @@ class WebSession(Base):
     last_seen: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     ended_why: Mapped[str] = mapped_column(String(32), default="")
+    second_factor_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class PolicyVersion(Base):

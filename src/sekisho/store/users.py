@@ -79,3 +79,44 @@ class Users(Store):
     def user(self, username: str) -> User | None:
         with self.session() as session:
             return session.scalar(select(User).where(User.username == username.lower()))
+
+    def begin_second_factor(self, username: str, secret: str) -> None:
+        """Enrolment: ``secret`` waits until a code from the person's app confirms it."""
+        with self.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                raise KeyError(username)
+            user.totp_pending = secret
+
+    def confirm_second_factor(self, username: str, recovery_hashes: list[str]) -> None:
+        """The pending secret becomes the account's; its recovery codes (hashed) with it."""
+        with self.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None or not user.totp_pending:
+                raise KeyError(username)
+            user.totp_secret, user.totp_pending = user.totp_pending, None
+            user.recovery_hashes = list(recovery_hashes)
+            self._audit(session, user.username, "user.second_factor_enrolled", None, {})
+
+    def use_recovery_code(self, username: str, code_hash: str) -> bool:
+        """Spend one recovery code (each works once); False when it is not one."""
+        with self.session() as session:
+            user = session.scalar(
+                select(User).where(User.username == username.lower()).with_for_update()
+            )
+            if user is None or code_hash not in (user.recovery_hashes or []):
+                return False
+            user.recovery_hashes = [h for h in user.recovery_hashes if h != code_hash]
+            detail = {"left": len(user.recovery_hashes)}
+            self._audit(session, user.username, "user.recovery_code_used", None, detail)
+            return True
+
+    def reset_second_factor(self, username: str, actor: str) -> None:
+        """An admin's help for a lost phone: the person enrols again at the next login."""
+        with self.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                raise KeyError(username)
+            user.totp_secret = user.totp_pending = None
+            user.recovery_hashes = []
+            self._audit(session, actor, "user.second_factor_reset", None, {"username": username})

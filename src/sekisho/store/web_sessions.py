@@ -69,6 +69,14 @@ class WebSessions:
                 )
         return found
 
+    def second_factor_given(self, session_id: str) -> None:
+        with self.database.session() as session:
+            session.execute(
+                update(WebSession)
+                .where(WebSession.id == session_id)
+                .values(second_factor_at=utcnow())
+            )
+
     def of_user(self, username: str) -> list[WebSession]:
         with self.database.reading() as session:
             return list(

@@ -26,6 +26,7 @@ from sekisho.web import (
     routes_incidents,
     routes_messages,
     routes_minimise,
+    routes_second_factor,
     routes_session,
 )
 from sekisho.web.context import Web
@@ -75,6 +76,7 @@ def create_app(
 
     families = (
         routes_session,
+        routes_second_factor,
         routes_messages,
         routes_minimise,
         routes_admin,

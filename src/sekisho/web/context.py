@@ -83,8 +83,15 @@ class Web:
         """The signed-in user, or a redirect to the login page; one who still has a
         one-time password is sent to the change form from every page."""
         viewer = self.signed_in_any(request)
-        if viewer.user.must_change_password:
+        user = viewer.user
+        if user.must_change_password:
             raise HTTPException(status_code=303, headers={"Location": "/password"})
+        if user.totp_secret or user.role in self.policy.second_factor:
+            # Enrolled, or required by the policy for this role: once per session.
+            if not user.totp_secret:
+                raise HTTPException(status_code=303, headers={"Location": "/totp"})
+            if viewer.session.second_factor_at is None:
+                raise HTTPException(status_code=303, headers={"Location": "/login/code"})
         return viewer
 
     def signed_in_any(self, request: Request) -> Viewer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -66,6 +67,7 @@ class Session:
     username: str
     csrf: str
     id: str = ""  # the stored session's ID (the hash of the cookie's token)
+    second_factor_at: datetime | None = None  # when this session gave its second factor
 
 
 class Sessions:
@@ -80,4 +82,6 @@ class Sessions:
 
     def read(self, cookie: str | None) -> Session | None:
         found = self.store.find(cookie)
-        return Session(found.username, found.csrf, found.id) if found is not None else None
+        if found is None:
+            return None
+        return Session(found.username, found.csrf, found.id, found.second_factor_at)
