@@ -59,6 +59,11 @@ def replace_attachment(data: bytes, number: int, name: str, content: bytes) -> b
         tuple((mimetypes.guess_type(name)[0] or "application/octet-stream").split("/", 1)),
     )
     part.set_content(content, maintype=maintype, subtype=subtype, filename=name)
+    # The held copy carries the gateway's stamps (X-Sekisho-Id, -Verdict): they belong to
+    # the original, and an ID's digits (09073549599…) read as a phone number when the new
+    # message is scanned. It gets its own.
+    for header in {k for k in message if k.lower().startswith("x-sekisho-")}:
+        del message[header]
     del message["Message-ID"]
     message["Message-ID"] = make_msgid(domain="sekisho.invalid")
     return message.as_bytes()
