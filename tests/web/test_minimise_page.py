@@ -275,3 +275,13 @@ def test_each_centre_receives_only_its_own_rows(office: Office, tmp_path: Path) 
         (_, data) = _attachment(Submission(CLERK, (), original))
         got = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
         assert {r[-1] for r in got[1:]} == {centre} and len(got) - 1 == counts[centre]
+
+
+def test_the_originals_stamps_do_not_travel_with_the_minimised_message() -> None:
+    from sekisho.actions.minimise_mail import replace_attachment
+
+    original = eml_bytes("一覧です", {"a.csv": b"x,y\r\n1,2\r\n"}, charset="utf-8")
+    stamped = b"X-Sekisho-Id: 09073549599fbb3cdf0d3e63\r\nX-Sekisho-Verdict: hold\r\n" + original
+    rebuilt = replace_attachment(stamped, 1, "a_必要な情報のみ.csv", b"x\r\n1\r\n")
+    assert b"X-Sekisho" not in rebuilt and b"09073549599" not in rebuilt
+    assert Scanner().scan_bytes(rebuilt, kind="eml").detection.records == 0

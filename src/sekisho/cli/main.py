@@ -395,6 +395,13 @@ def audit_verify(database_url: str) -> None:
 @BLOBS_OPTION
 @FORWARDED_OPTION
 @click.option(
+    "--ldap-url",
+    envvar="SEKISHO_LDAP_URL",
+    default="",
+    help="Directory sign-in (ldap://host:389, ldaps://…); the policy's directory section "
+    "says how people and groups are found. Local accounts keep working.",
+)
+@click.option(
     "--workers",
     type=click.IntRange(min=1),
     default=1,
@@ -413,6 +420,7 @@ def web(
     web_url: str | None,
     blob_dir: str,
     forwarded_allow_ips: str,
+    ldap_url: str,
     workers: int,
 ) -> None:
     """Run the web UI: approval queue, senders' mail, audit log; with --public-listen, the
@@ -425,6 +433,7 @@ def web(
         public_url = f"http://{public_listen}"
     web_url = web_url or f"http://{listen}"
     os.environ["SEKISHO_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips  # for every worker too
+    os.environ["SEKISHO_WEB_LDAP_URL"] = ldap_url
     if not secret:
         public_url = None  # deletion requests are signed with the secret the listener checks
     if workers > 1:
@@ -451,6 +460,7 @@ def web(
         public_url=public_url,
         journal=_journal(database, blob_dir),
         web_url=web_url,
+        ldap_url=ldap_url,
     )
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)

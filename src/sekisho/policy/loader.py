@@ -149,6 +149,7 @@ def parse_policy(text: str) -> Policy:
         "min_cell",
         "minimise_recipients",
         "second_factor",
+        "directory",
     }
     for key in top:
         if key not in known:
@@ -281,6 +282,7 @@ def parse_policy(text: str) -> Policy:
         if "second_factor" in top
         else ()
     )
+    directory = _directory(reader, top["directory"]) if "directory" in top else {}
     for role in second_factor:
         if role not in ("sender", "approver", "auditor", "admin"):
             reader.error(top["second_factor"], f"second_factor: no role {role!r}")
@@ -314,6 +316,7 @@ def parse_policy(text: str) -> Policy:
         min_cell=min_cell,
         minimise_recipients=minimise_recipients,
         second_factor=second_factor,
+        directory=directory,
         organisation_kind=kind if kind in ORGANISATION_KINDS else "local_government",
         special_care_entities=tuple(special_care),
     )
@@ -326,6 +329,31 @@ def _positive(reader: _Reader, top: dict[str, yaml.Node], key: str, default: int
     if value is not None and value < 1:
         reader.error(top[key], f"{key} must be at least 1")
     return value if value is not None and value >= 1 else default
+
+
+def _directory(reader: _Reader, node: yaml.Node) -> dict[str, object]:
+    """The ``directory`` section: where people are (``user_dn``, ``groups_base``) and what
+    their groups make them (``roles``: group → role, ``departments``: group → sender
+    group)."""
+    fields = reader.mapping(node, "directory")
+    for key in fields:
+        if key not in {"user_dn", "groups_base", "roles", "departments"}:
+            reader.error(fields[key], f"directory: unknown key {key!r}")
+    out: dict[str, object] = {}
+    for key in ("user_dn", "groups_base"):
+        if key not in fields:
+            reader.error(node, f"directory needs {key}")
+            continue
+        out[key] = reader.scalar(fields[key], f"directory.{key}")
+    if "{" not in str(out.get("user_dn", "{")):
+        reader.error(fields["user_dn"], "directory.user_dn needs {local} or {username}")
+    for key in ("roles", "departments"):
+        mapping = reader.mapping(fields[key], f"directory.{key}") if key in fields else {}
+        out[key] = {g: reader.scalar(v, f"directory.{key}.{g}") for g, v in mapping.items()}
+    for group, role in out["roles"].items():  # type: ignore[union-attr]
+        if role not in ("sender", "approver", "auditor", "admin"):
+            reader.error(fields["roles"], f"directory.roles: {group} → no role {role!r}")
+    return out
 
 
 def _rule(reader: _Reader, node: yaml.Node, groups: dict, approvers: dict) -> Rule | None:

@@ -94,6 +94,8 @@ class Policy:
     min_cell: int = 3
     # Roles that must give a second factor (TOTP) to use the web UI.
     second_factor: tuple[str, ...] = ()
+    # Directory sign-in (with ``--ldap-url``): user_dn, groups_base, roles, departments.
+    directory: dict[str, object] = field(default_factory=dict)
     # Splitting a roster per recipient: a cell value (担当センター) → the addresses it is
     # for, when the recipients' display names do not name it.
     minimise_recipients: dict[str, tuple[str, ...]] = field(default_factory=dict)

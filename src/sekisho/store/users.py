@@ -120,3 +120,36 @@ class Users(Store):
             user.totp_secret = user.totp_pending = None
             user.recovery_hashes = []
             self._audit(session, actor, "user.second_factor_reset", None, {"username": username})
+
+    def sync_directory_user(
+        self, username: str, role: str, departments: list[str], mark: str
+    ) -> None:
+        """The account of someone the directory just accepted: made on their first
+        sign-in, its role and departments kept as the directory's groups say (audited
+        when they change). ``mark`` stands in for the password hash (no local password
+        can match it). An account an admin disabled here stays disabled."""
+        with self.session() as session:
+            user = session.scalar(select(User).where(User.username == username.lower()))
+            if user is None:
+                session.add(
+                    User(
+                        username=username.lower(),
+                        password_hash=mark,
+                        role=role,
+                        departments=list(departments),
+                        created_at=utcnow(),
+                    )
+                )
+                detail = {"username": username.lower(), "role": role, "departments": departments}
+                self._audit(session, "directory", "user.added", None, detail)
+                return
+            changed: dict = {}
+            if user.role != role:
+                changed["role"] = [user.role, role]
+                user.role = role
+            if list(user.departments or []) != list(departments):
+                changed["departments"] = [list(user.departments or []), list(departments)]
+                user.departments = list(departments)
+            if changed:
+                changed["username"] = user.username
+                self._audit(session, "directory", "user.changed", None, changed)

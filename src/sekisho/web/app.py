@@ -42,6 +42,7 @@ def create_app(
     public_url: str | None = None,
     journal: Journal | None = None,
     web_url: str = "",
+    ldap_url: str = "",
 ) -> FastAPI:
     """The staff web UI. With ``links``, message pages show each recipient's link and let
     the sender, approvers and admins take it back; with ``public_url`` too (and ``secret``
@@ -56,6 +57,7 @@ def create_app(
         public_url=public_url,
         journal=journal,
         web_url=web_url,
+        ldap_url=ldap_url,
     )
 
     @app.middleware("http")

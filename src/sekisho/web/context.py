@@ -28,6 +28,7 @@ from sekisho.store.journal import Journal
 from sekisho.store.links import LinkStore
 from sekisho.store.logins import LoginThrottle
 from sekisho.store.web_sessions import WebSessions
+from sekisho.web.directory import DirectorySettings
 from sekisho.web.link_status import link_status
 from sekisho.web.security import SESSION_COOKIE, Session, Sessions
 
@@ -61,6 +62,7 @@ class Web:
     public_url: str | None = None
     journal: Journal | None = None  # what left, for incidents
     web_url: str = ""  # this UI's address as staff reach it: links in notices need it whole
+    ldap_url: str = ""  # directory sign-in, with the policy's ``directory`` section
     templates: Jinja2Templates = field(init=False)
     sessions: Sessions = field(init=False)
     signer: LinkSigner = field(init=False)
@@ -78,6 +80,19 @@ class Web:
         return self.policies.current()
 
     # -- who is asking ------------------------------------------------------------------
+
+    def directory(self) -> DirectorySettings | None:
+        """Directory sign-in's settings, when both its address and the policy say so."""
+        found = self.policy.directory
+        if not self.ldap_url or not found:
+            return None
+        return DirectorySettings(
+            url=self.ldap_url,
+            user_dn=str(found["user_dn"]),
+            groups_base=str(found["groups_base"]),
+            roles=dict(found.get("roles") or {}),  # type: ignore[call-overload]
+            departments=dict(found.get("departments") or {}),  # type: ignore[call-overload]
+        )
 
     def viewer(self, request: Request) -> Viewer:
         """The signed-in user, or a redirect to the login page; one who still has a

@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_latest
 
 from sekisho.store import State
-from sekisho.web import passwords
+from sekisho.web import directory, passwords
 from sekisho.web.context import APPROVERS, Viewer, Web, safe_next
+from sekisho.web.directory import DIRECTORY_MARK
 from sekisho.web.security import (
     SESSION_COOKIE,
     SESSION_SECONDS,
@@ -106,7 +107,34 @@ def router(web: Web) -> APIRouter:
         if delay:  # an account many have guessed at: every try slower, none refused
             time.sleep(delay)
         user = database.user(username)
-        if user is None or user.disabled:
+        settings = web.directory()
+        if settings is not None and (user is None or user.password_hash.startswith(DIRECTORY_MARK)):
+            # Not a local account: the directory says who this is (local ones, the
+            # first admin and break-glass, are never looked up there).
+            try:
+                found = directory.sign_in(settings, username, password)
+            except directory.DirectoryDown:
+                database.audit(
+                    username.lower(), "login.failed", None, {"client": client, "why": "directory"}
+                )
+                response = web.page(
+                    request,
+                    "login.html",
+                    None,
+                    error="ディレクトリ（LDAP）に接続できません。ローカルの管理者アカウントは使えます / "
+                    "the directory does not answer; local admin accounts still work",
+                )
+                response.status_code = 503
+                return response
+            if found is not None:
+                database.sync_directory_user(
+                    username, found.role, list(found.departments), DIRECTORY_MARK
+                )
+                user = database.user(username)
+                if user is not None and not user.disabled:
+                    return start_session(request, user, client, next)
+            user = None  # refused by the directory (or disabled here)
+        elif user is None or user.disabled:
             spend_a_check(password)
         if user is None or user.disabled or not check_password(user.password_hash, password):
             web.limiter.failed(username, client)
@@ -119,6 +147,10 @@ def router(web: Web) -> APIRouter:
             )
             response.status_code = 401
             return response
+        return start_session(request, user, client, next)
+
+    def start_session(request: Request, user, client: str, next: str) -> Response:  # type: ignore[no-untyped-def]
+        """The session of a person whose password was accepted, and where they go."""
         database.audit(user.username, "login", None, {"client": client})
         home = (
             "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-SETTINGS = ("DB", "SPOOL", "POLICY", "SECRET", "BLOBS", "PUBLIC_URL", "WEB_URL")
+SETTINGS = ("DB", "SPOOL", "POLICY", "SECRET", "BLOBS", "PUBLIC_URL", "WEB_URL", "LDAP_URL")
 
 
 def settings_env(**values: str | None) -> dict[str, str]:
@@ -51,6 +51,7 @@ def staff_app() -> FastAPI:
         links=_links(database),
         public_url=_setting("PUBLIC_URL"),
         web_url=_setting("WEB_URL") or "",
+        ldap_url=_setting("LDAP_URL") or "",
         journal=Journal(database, journal_files(database, _setting("BLOBS") or "var/blobs")),
     )
 
