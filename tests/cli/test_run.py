@@ -103,6 +103,7 @@ def test_run_serves_mail_and_the_web_and_stops_cleanly(tmp_path: Path, processes
         wait_until(lambda: not any(alive(pid) for pid in everything), 20)
         out.flush()
         assert "Traceback" not in (tmp_path / "run.out").read_text()
+        assert "sekisho run: stopped" in (tmp_path / "run.out").read_text()
     finally:
         if process.poll() is None:
             process.kill()

@@ -316,8 +316,9 @@ def gateway(
     ensure_can_listen(config.listen_host, config.listen_port)
     if processes == 1:
         asyncio.run(serve(config, policy))
-        return
-    supervise(config, policy, processes)
+    else:
+        supervise(config, policy, processes)
+    click.echo("sekisho gateway: stopped", err=True)
 
 
 def _serve_metrics(port: int, processes: int) -> None:
@@ -427,8 +428,6 @@ def web(
     recipients' download pages on a second port meant to face outside."""
     import secrets as _secrets
 
-    import uvicorn
-
     if public_url is None and public_listen is not None:
         public_url = f"http://{public_listen}"
     web_url = web_url or f"http://{listen}"
@@ -465,13 +464,12 @@ def web(
     host, _, port = listen.rpartition(":")
     click.echo(f"sekisho web: http://{host or '127.0.0.1'}:{port}/", err=True)
     if public_listen is None:
-        uvicorn.run(
-            app,
-            host=host or "127.0.0.1",
-            port=int(port),
-            log_level="warning",
-            **_proxy_options(),
-        )
+        import asyncio
+
+        # Our own signal handling (uvicorn's re-raises SIGTERM once it has stopped: the
+        # process then dies of the signal instead of exiting 0).
+        asyncio.run(_serve_until_signal([_server(app, listen)]))
+        click.echo("sekisho web: stopped", err=True)
         return
     if not secret:
         raise click.UsageError("--public-listen needs --secret (the gateway's, for the links)")
@@ -483,6 +481,7 @@ def web(
         _public_server(database, blob_dir, secret, public_listen),
     ]
     asyncio.run(_serve_until_signal(servers))
+    click.echo("sekisho web: stopped", err=True)
 
 
 def _web_workers(  # type: ignore[no-untyped-def]
@@ -735,6 +734,7 @@ def run_all(
         if supervisor is not None:
             supervisor.terminate()  # SIGTERM: the workers drain, then the supervisor ends
             supervisor.join(config.shutdown_grace + 10)
+    click.echo("sekisho run: stopped")
 
 
 def _server(app, listen: str):  # type: ignore[no-untyped-def]
