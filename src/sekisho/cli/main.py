@@ -639,6 +639,12 @@ def user_add(
     help="Gateway worker processes (default: one per core); the web UI runs beside them.",
 )
 @FORWARDED_OPTION
+@click.option(
+    "--ldap-url",
+    envvar="SEKISHO_LDAP_URL",
+    default="",
+    help="Directory sign-in (with the policy's directory section); local accounts stay.",
+)
 def run_all(
     home: Path,
     smtp: str,
@@ -648,6 +654,7 @@ def run_all(
     policy_path: Path | None,
     processes: int | None,
     forwarded_allow_ips: str,
+    ldap_url: str,
 ) -> None:
     """The gateway and the web UI together on embedded defaults (what ``make run`` starts)."""
     os.environ["SEKISHO_FORWARDED_ALLOW_IPS"] = forwarded_allow_ips
@@ -703,6 +710,7 @@ def run_all(
         public_url=config.public_url,
         journal=_journal(database, home / "blobs"),
         web_url=config.web_url or "",
+        ldap_url=ldap_url,
     )
     for where in (smtp, http, public_listen):  # each in use: one line, exit 2
         host, _, port = where.rpartition(":")
