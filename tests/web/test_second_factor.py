@@ -81,6 +81,10 @@ def test_an_approver_enrols_and_gives_a_code_each_session(app) -> None:  # type:
 
     later = _sign_in(app, APPROVER)
     assert later.get("/queue", follow_redirects=False).headers["location"] == "/login/code"
+    from sekisho.actions.links import LinkSigner
+
+    link = LinkSigner("secret", "").url("m1", "cancel")
+    assert later.get(link, follow_redirects=False).headers["location"] == "/login/code"
     assert later.get("/totp", follow_redirects=False).headers["location"] == "/login/code"
     form = later.get("/login/code").text
     wrong = later.post("/login/code", data={"code": "123456", "csrf": _csrf(form)})

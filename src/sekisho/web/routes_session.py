@@ -253,6 +253,10 @@ def router(web: Web) -> APIRouter:
             return None, None, RedirectResponse(f"/login?next=/link/{token}", status_code=303)
         if user.must_change_password:  # the link keeps until the password is changed
             return None, None, RedirectResponse("/password", status_code=303)
+        if (user.totp_secret or user.role in web.policy.second_factor) and (
+            session.second_factor_at is None
+        ):  # and until the second factor is given
+            return None, None, RedirectResponse("/login/code", status_code=303)
         found = web.signer.read(token)
         if found is None:
             raise HTTPException(
