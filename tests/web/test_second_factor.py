@@ -123,3 +123,29 @@ def test_wrong_codes_are_throttled_and_roles_not_named_are_not_asked(app) -> Non
     assert codes == [401] * 5 + [429]
     clerk = _sign_in(app, CLERK)  # senders are not named in second_factor
     assert clerk.get("/mine", follow_redirects=False).status_code == 200
+
+
+def test_twenty_wrong_passwords_elsewhere_leave_the_officer_free(
+    app, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from sekisho.store.logins import LoginThrottle
+
+    app, _ = app
+    monkeypatch.setattr(LoginThrottle, "MAX_DELAY", 0.01)
+    secret, _ = _enrol(_sign_in(app, APPROVER))
+    attacker = TestClient(app, client=("198.51.100.7", 1))
+    for n in range(20):
+        attacker.post("/login", data={"username": APPROVER, "password": f"guess {n}"})
+    officer = TestClient(app, client=("203.0.113.9", 2))
+    signed = officer.post(
+        "/login", data={"username": APPROVER, "password": PASSWORD}, follow_redirects=False
+    )
+    assert signed.status_code == 303
+    form = officer.get("/login/code").text
+    coded = officer.post(
+        "/login/code",
+        data={"code": pyotp.TOTP(secret).now(), "csrf": _csrf(form)},
+        follow_redirects=False,
+    )
+    assert coded.headers["location"] == "/queue"
+    assert officer.get("/queue", follow_redirects=False).status_code == 200
