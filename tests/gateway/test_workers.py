@@ -100,6 +100,8 @@ def test_a_dead_worker_is_replaced_and_no_mail_is_lost(running: Running) -> None
     for number in range(20):
         send(running.port, number)
     victim = min(first)
+    wait_until(lambda: len(workers(victim)) == 1)  # its scan process, warmed
+    (scanner,) = workers(victim)
     os.kill(victim, signal.SIGKILL)
     for number in range(20, 40):  # the other worker takes them meanwhile
         send(running.port, number)
@@ -117,6 +119,7 @@ def test_a_dead_worker_is_replaced_and_no_mail_is_lost(running: Running) -> None
     )
     assert subjects == list(range(60))
     assert "restarting" in running.log.read_text()
+    wait_until(lambda: not alive(scanner), timeout=15)  # the killed worker's scan process too
 
 
 def test_sigterm_drains_every_worker_and_ends(running: Running) -> None:
@@ -130,6 +133,9 @@ def test_sigterm_drains_every_worker_and_ends(running: Running) -> None:
 
 def test_a_killed_parent_leaves_no_worker_holding_the_port(running: Running) -> None:
     pids = workers(running.process.pid)
+    for pid in list(pids):
+        wait_until(lambda pid=pid: len(workers(pid)) == 1)
+    pids |= {scanner for pid in list(pids) for scanner in workers(pid)}  # and scan processes
     running.process.kill()
     running.process.wait(10)
     wait_until(lambda: not any(alive(pid) for pid in pids), timeout=15)

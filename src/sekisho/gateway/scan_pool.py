@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -24,13 +23,13 @@ import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from sekisho.gateway.lifeline import die_with_parent
 from sekisho.policy import Attachment, MessageFacts, facts_from_report
 from sekisho.scan import FileReport, Scanner
 
 log = logging.getLogger("sekisho.gateway")
 
 _scanner: Scanner | None = None
-_PR_SET_PDEATHSIG = 1
 SCAN_NICENESS = 10
 
 
@@ -55,8 +54,7 @@ def facts_of(
 
 def _start_child() -> None:
     global _scanner
-    with contextlib.suppress(OSError):  # not glibc: the child may outlive a killed parent
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     # Scanning is bulk work: when the cores are busy, the parent's SMTP replies go first.
     with contextlib.suppress(OSError):

@@ -129,6 +129,24 @@ class _DataReader:
         self.in_long_line = True
 
 
+# Large messages are received a few at a time: the rest wait at their first MiB, their
+# bytes in the kernel's socket buffers (TCP slows the client down) rather than in this
+# process. A process holds about BIG_AT_ONCE big messages whole, however many arrive; the
+# scan process takes them one by one anyway. A message that holds a place finishes
+# without waiting again, so the waiting ones always get their turn.
+BIG_BYTES = 1 << 20
+BIG_AT_ONCE = 4
+_big_places: dict[int, asyncio.Semaphore] = {}
+
+
+def _big_place() -> asyncio.Semaphore:
+    loop = id(asyncio.get_running_loop())  # one per event loop (tests run several)
+    place = _big_places.get(loop)
+    if place is None:
+        place = _big_places[loop] = asyncio.Semaphore(BIG_AT_ONCE)
+    return place
+
+
 class GatewaySMTP(SMTP):
     @syntax("DATA")
     async def smtp_DATA(self, arg: str) -> None:
@@ -144,6 +162,17 @@ class GatewaySMTP(SMTP):
             await self.push("501 Syntax: DATA")
             return
         await self.push("354 End data with <CR><LF>.<CR><LF>")
+        holding: list[asyncio.Semaphore] = []
+        try:
+            await self._receive(holding)
+        finally:
+            for place in holding:
+                place.release()
+
+    async def _receive(self, holding: list[asyncio.Semaphore]) -> None:
+        """DATA's bytes, the handler, the reply; ``holding`` gets the big-message place
+        this transaction takes (released by the caller whatever happens)."""
+        assert self.envelope is not None
         reading = _DataReader(self.data_size_limit, self.line_length_limit, self._reader._limit)
         while not reading.done:
             if self.transport is None:
@@ -161,6 +190,10 @@ class GatewaySMTP(SMTP):
                 self._writer.close()
                 raise
             reading.feed(piece)
+            if not holding and reading.size >= BIG_BYTES and not reading.done:
+                place = _big_place()
+                await place.acquire()
+                holding.append(place)
             # ``readuntil`` returns at once while bytes are buffered: other connections
             # get a turn between pieces instead of waiting for a whole big message.
             await asyncio.sleep(0)

@@ -14,8 +14,6 @@ parent leaves no worker holding the port.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
@@ -23,12 +21,12 @@ import signal
 import time
 from multiprocessing.connection import wait
 
+from sekisho.gateway.lifeline import die_with_parent
 from sekisho.gateway.server import GatewayConfig
 from sekisho.policy import Policy
 
 log = logging.getLogger("sekisho.gateway")
 
-_PR_SET_PDEATHSIG = 1
 RESTART_SECONDS = 1.0
 
 
@@ -45,7 +43,7 @@ def _worker(config: GatewayConfig, policy: Policy, level: int) -> None:
 
     from sekisho.gateway.server import serve
 
-    _die_with_parent()
+    die_with_parent()
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which tells us
     asyncio.run(serve(config, policy))
@@ -83,14 +81,9 @@ def supervisor_process(
 
 
 def _supervisor(config: GatewayConfig, policy: Policy, processes: int, level: int) -> None:
-    _die_with_parent()
+    die_with_parent()
     logging.basicConfig(level=level, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     supervise(config, policy, processes)
-
-
-def _die_with_parent() -> None:
-    with contextlib.suppress(OSError):  # not glibc: a killed parent may leave us behind
-        ctypes.CDLL("libc.so.6").prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def supervise(config: GatewayConfig, policy: Policy, processes: int) -> None:
