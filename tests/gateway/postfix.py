@@ -87,6 +87,7 @@ virtual_mailbox_limit = 0
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
+transport_retry_time = 2s
 maximal_queue_lifetime = 1h
 delay_warning_time = 0
 smtp_connect_timeout = 5s

@@ -68,8 +68,11 @@ class Stack:
         deadline = time.monotonic() + timeout
         while not condition():
             if time.monotonic() > deadline:
+                gateway = self.root / "gateway.log"
+                told = gateway.read_text(errors="replace")[-3000:] if gateway.exists() else ""
                 raise AssertionError(
                     f"timed out; queue={self.postfix.queue_size()}\n{self.postfix.log()[-3000:]}"
+                    f"\n--- gateway ---\n{told}"
                 )
             time.sleep(0.3)
 

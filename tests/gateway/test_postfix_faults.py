@@ -98,7 +98,9 @@ def test_a_stalled_next_hop_leaves_the_message_in_postfixs_queue(stack: Stack) -
                 flushed[0] = time.monotonic()
             return len(connections) > seen
 
-        stack.wait_for(retried)
+        # Refused connections while the gateway restarted may have throttled the filter
+        # transport for a while (transport_retry_time): room for that, not a fixed minute.
+        stack.wait_for(retried, timeout=120)
         time.sleep(0.5)
         assert stack.gateway is not None
         signalled = time.monotonic()
