@@ -21,6 +21,7 @@ import zxingcpp
 from PIL import Image
 
 from sekisho.store import Database
+from tests.cli.test_run import _listening
 from tests.conftest import require
 from tests.extract.builders import eml_bytes
 from tests.factories import csv_bytes, roster_rows
@@ -33,13 +34,6 @@ pytestmark = pytest.mark.integration
 ADMIN = "admin@city.example.lg.jp"
 CLERK = "clerk@city.example.lg.jp"
 NEW = "quiet river under the old bridge"
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def test_first_admin_changes_the_password_enrols_and_approves_with_a_code(

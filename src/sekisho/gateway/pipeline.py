@@ -31,7 +31,7 @@ from sekisho.gateway.auditlog import BatchedAudit
 from sekisho.gateway.metrics import SCAN_SECONDS, VERDICTS
 from sekisho.gateway.records import context_of, stored_record, submission_of
 from sekisho.gateway.scan_pool import ScanPool, facts_of
-from sekisho.gateway.submission import Submission, notice_submission
+from sekisho.gateway.submission import Submission, notice_submission, own_body_options
 from sekisho.gateway.upstream import Upstream
 from sekisho.policy import MessageFacts, Policy, Verdict, evaluate
 from sekisho.policy.source import PolicySource
@@ -438,9 +438,8 @@ class Pipeline:
             return False
         try:
             data = await self.run_io(self.spool.read, item.blob)
-            options = () if data.isascii() else ("BODY=8BITMIME",)
             submission = Submission(
-                item.mail_from, tuple(item.rcpt_to), data, options, item.sekisho_id
+                item.mail_from, tuple(item.rcpt_to), data, own_body_options(data), item.sekisho_id
             )
             outcome = await self.process(submission)
         except Exception as exc:

@@ -71,8 +71,13 @@ class Submission:
         return any(o.upper() == "SMTPUTF8" for o in self.relay_options)
 
 
+def own_body_options(body: bytes) -> tuple[str, ...]:
+    """MAIL FROM parameters for bytes Sekisho holds whole (a notice, a minimised message):
+    8-bit is declared by looking at all of them."""
+    return () if body.isascii() else ("BODY=8BITMIME",)
+
+
 def notice_submission(to: str, body: bytes, sekisho_id: str | None) -> Submission:
     """A notice Sekisho wrote itself, from the null sender (a notice must never bounce
-    into another notice); its body is ours, so 8-bit is declared by looking at all of it."""
-    options = () if body.isascii() else ("BODY=8BITMIME",)
-    return Submission("", (to,), body, options, sekisho_id or "")
+    into another notice)."""
+    return Submission("", (to,), body, own_body_options(body), sekisho_id or "")

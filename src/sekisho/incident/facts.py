@@ -179,7 +179,7 @@ def _message(
         entities=entities,
         encrypted=encrypted,
         recipients=recipients,
-        journal=journal.state(sekisho_id) if journal is not None else "none",
+        journal=journal.state_of(entry) if journal is not None else "none",
     )
 
 

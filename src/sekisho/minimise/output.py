@@ -16,7 +16,6 @@ from sekisho.extract.delimited import guess_delimiter
 from sekisho.extract.sniff import delimiter_for
 from sekisho.extract.textcodec import Decoded, decode_text, stream_text
 
-CSV_KINDS = frozenset({"csv"})
 HEAD_ROWS = 21  # the header and 20 rows, kept for a preview
 
 
@@ -58,6 +57,9 @@ class CsvOut(_Head):
     def rows(self, rows: Sequence[Sequence[object]]) -> None:
         self._keep(rows)
         self.writer.writerows([["" if c is None else c for c in row] for row in rows])
+
+    def header(self, names: Sequence[str]) -> None:
+        self.rows([list(names)])
 
     def discard(self) -> None:
         self.text.detach()

@@ -13,7 +13,7 @@ from sekisho.detect.entities import DATE_OF_BIRTH
 from sekisho.minimise.ages import AgeBands
 from sekisho.minimise.aggregate import Aggregate
 from sekisho.minimise.errors import MinimiseError
-from sekisho.minimise.output import CSV_KINDS, CsvOut, XlsxOut
+from sekisho.minimise.output import CsvOut, XlsxOut
 from sekisho.minimise.source import Column, Rows, Table, read
 
 
@@ -53,64 +53,56 @@ class Result:
 
 def minimise(data: bytes, name: str, request: Request, detector: Detector | None = None) -> Result:
     detector = detector or Detector()
-    csv_out = PurePath(name).suffix.lower() in (".csv", ".tsv", ".txt")
-    state: dict[str, object] = {}
+    chosen: dict[str, object] = {}  # the plan and its writer, made at the chosen table
 
     def choose(table: Table) -> bool:
-        if request.sheet is not None and not _is_sheet(table, request.sheet):
+        if request.sheet is not None and not table.is_sheet(request.sheet):
             return False
         try:
-            state["plan"] = _plan(table, request)
+            plan = _plan(table, request)
         except MinimiseError as exc:
-            state.setdefault("error", exc)
+            chosen.setdefault("error", exc)
             return False
+        out = CsvOut(data, name) if table.csv else XlsxOut(table.shown or "表")
+        if isinstance(plan, list):  # kept columns: their names head the rows
+            out.header([c.name for c in plan])
+        chosen.update(plan=plan, out=out)
         return True
 
-    def on_rows(table: Table, rows: Rows) -> None:
-        if "out" not in state:
-            state["out"] = _writer(data, name, table, csv_out)
-            out = state["out"]
-            if isinstance(state["plan"], list):
-                _header(out, [c.name for c in state["plan"]])
-        plan, out = state["plan"], state["out"]
+    def on_rows(_table: Table, rows: Rows) -> None:
+        plan, out = chosen["plan"], chosen["out"]
         if isinstance(plan, Aggregate):
             plan.add(rows)
-        else:
-            width = [c.index for c in plan]  # type: ignore[union-attr]
-            out.rows([[row[i] if i < len(row) else None for i in width] for row in rows])  # type: ignore[union-attr]
+            return
+        width = [c.index for c in plan]  # type: ignore[union-attr]
+        out.rows([[row[i] if i < len(row) else None for i in width] for row in rows])  # type: ignore[union-attr]
 
     try:
         reading = read(data, name, choose, on_rows, detector)
     except BaseException:
-        if "out" in state:
-            state["out"].discard()  # type: ignore[attr-defined]
+        if "out" in chosen:
+            chosen["out"].discard()  # type: ignore[attr-defined]
         raise
     table = reading.chosen
     if table is None:
-        if "error" in state:
-            raise state["error"]  # type: ignore[misc]
+        if "error" in chosen:
+            raise chosen["error"]  # type: ignore[misc]
         sheets = "、".join(t.origin or name for t in reading.tables)
         raise MinimiseError(
             f"シート「{request.sheet}」がありません（あるのは {sheets}）",
             f"no sheet {request.sheet!r} (there are: {sheets})",
         )
-    csv_out = reading.kind in CSV_KINDS
-    plan = state["plan"]
-    out = state.get("out") or _writer(data, name, table, csv_out)
-    derivation = _derivation(name, reading.kind, table, request, csv_out)
+    plan, out = chosen["plan"], chosen["out"]
+    assert isinstance(out, CsvOut | XlsxOut)
+    derivation = _derivation(name, reading.kind, table, request)
     if isinstance(plan, Aggregate):
         rows = plan.table(request.min_cell)
-        if isinstance(out, XlsxOut):
-            out.header(rows[0])
-            out.rows(rows[1:])
-        else:
-            out.rows(rows)
+        out.header(rows[0])
+        out.rows(rows[1:])
         suppressed = plan.suppressed(request.min_cell)
         kept = list(plan.by)
         rows_out = len(rows) - 2
     else:
-        if "out" not in state:
-            _header(out, [c.name for c in plan])  # type: ignore[union-attr]
         suppressed, kept, rows_out = 0, list(plan), table.rows  # type: ignore[arg-type]
     dropped = [c for c in table.columns if c.personal and c not in kept]
     return Result(
@@ -146,30 +138,8 @@ def _plan(table: Table, request: Request) -> Aggregate | list[Column]:
     return Aggregate(by, [table.find(name) for name in request.sums], ages)
 
 
-def _writer(data: bytes, name: str, table: Table, csv_out: bool) -> CsvOut | XlsxOut:
-    if csv_out:
-        return CsvOut(data, name)
-    return XlsxOut(_shown(table) or "表")
-
-
-def _header(out: CsvOut | XlsxOut, names: list[str]) -> None:
-    if isinstance(out, XlsxOut):
-        out.header(names)
-    else:
-        out.rows([names])
-
-
-def _shown(table: Table) -> str:
-    """The sheet's name as Excel shows it (the origin is "sheet 名簿 (hidden)")."""
-    return table.origin.removeprefix("sheet ").split(" (")[0]
-
-
-def _is_sheet(table: Table, sheet: str) -> bool:
-    return sheet in (table.origin, _shown(table))
-
-
-def _derivation(name: str, kind: str, table: Table, request: Request, csv_out: bool) -> list[str]:
-    where = f"{name}（{_shown(table)}）" if table.origin else name
+def _derivation(name: str, kind: str, table: Table, request: Request) -> list[str]:
+    where = f"{name}（{table.shown}）" if table.origin else name
     lines = [
         f"作成方法: {where} の {table.rows:,} 行から {request.today.isoformat()} に関所（Sekisho）で作成"
     ]
@@ -187,7 +157,7 @@ def _derivation(name: str, kind: str, table: Table, request: Request, csv_out: b
             "（合計行は正確な値）"
         )
     written = PurePath(name).suffix.lstrip(".").lower() or kind
-    if not csv_out and written != "xlsx":
+    if not table.csv and written != "xlsx":
         lines.append(f"元の形式 {written} は Excel（xlsx）として書き出しています")
     lines.append(
         f"Derived by Sekisho from {table.rows:,} rows of {name} on {request.today.isoformat()}."

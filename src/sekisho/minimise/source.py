@@ -45,7 +45,16 @@ class Table:
 
     origin: str
     columns: list[Column]
+    csv: bool = False  # a delimited file (written back as one), not a sheet of a workbook
     rows: int = 0  # data rows seen so far (the header excluded)
+
+    @property
+    def shown(self) -> str:
+        """The sheet's name as Excel shows it (the origin is "sheet 名簿 (hidden)")."""
+        return self.origin.removeprefix("sheet ").split(" (")[0]
+
+    def is_sheet(self, sheet: str) -> bool:
+        return sheet in (self.origin, self.shown)
 
     def find(self, wanted: str) -> Column:
         """The column the user means: its name, its letter (C), or the Japanese name of the
@@ -98,7 +107,7 @@ def read(
             return
         table = current.get(part.origin)
         if table is None:
-            table = Table(part.origin, _columns(detector, part))
+            table = Table(part.origin, _columns(detector, part), csv=part.style == "file")
             current[part.origin] = table
             reading.tables.append(table)
             if reading.chosen is None and choose(table):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import PurePath
 
 from sekisho.detect import Detector
 from sekisho.minimise.aggregate import group_value
@@ -48,14 +47,13 @@ def split(
     """The rows of each value of ``column``, or with ``route`` (value → part, e.g. a
     recipient's address) the rows of every value routed to each part; values not routed
     are left out and counted."""
-    csv_out = PurePath(name).suffix.lower() in (".csv", ".tsv", ".txt")
     writers: dict[str, CsvOut | XlsxOut] = {}
     counts: dict[str, int] = {}
     left_out: dict[str, int] = {}
     state: dict[str, object] = {}
 
     def choose(table: Table) -> bool:
-        if sheet is not None and sheet not in (table.origin, _shown(table)):
+        if sheet is not None and not table.is_sheet(sheet):
             return False
         try:
             state["column"] = table.find(column)
@@ -82,12 +80,9 @@ def split(
                         f"more than {MAX_PARTS} values in {column!r}: not a column of recipients",
                     )
                 out = writers[value] = (
-                    CsvOut(data, name) if csv_out else XlsxOut(_shown(table) or "表")
+                    CsvOut(data, name) if table.csv else XlsxOut(table.shown or "表")
                 )
-                if isinstance(out, XlsxOut):
-                    out.header(header)
-                else:
-                    out.rows([header])
+                out.header(header)
             out.rows([row])
             counts[value] = counts.get(value, 0) + 1
 
@@ -114,7 +109,3 @@ def split(
         ]
         result.parts[value] = Part(value, out.finish(derivation), out.suffix, counts[value])
     return result
-
-
-def _shown(table: Table) -> str:
-    return table.origin.removeprefix("sheet ").split(" (")[0]

@@ -81,7 +81,10 @@ class Journal:
         """What is kept of a message: "kept", "purged" (its time was up), "missing" (the
         record is there but its sealed file is gone or cut short: the people in it can no
         longer be listed), or "none" (nothing was kept: no personal data left with it)."""
-        entry = self.entry(sekisho_id)
+        return self.state_of(self.entry(sekisho_id))
+
+    def state_of(self, entry: JournalEntry | None) -> str:
+        """``state`` of an entry already read."""
         if entry is None:
             return "none"
         if entry.purged_at is not None:

@@ -62,9 +62,6 @@ class LoginThrottle:
         delay = 0.0 if over < 0 else min(self.MAX_DELAY, 0.25 * 2**over)
         return refused, delay
 
-    def blocked(self, account: str, client: str) -> bool:
-        return self.verdict(account, client)[0]
-
     def failed(self, account: str, client: str) -> None:
         now = utcnow()
         with self.database.session() as session:

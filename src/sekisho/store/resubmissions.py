@@ -100,13 +100,6 @@ class Resubmissions(Store):
                 )
             )
 
-    def resubmissions_of(self, sekisho_id: str) -> list[Resubmission]:
-        """What replaced ``sekisho_id``, if its sender minimised it."""
-        with self.reading() as session:
-            return list(
-                session.scalars(select(Resubmission).where(Resubmission.replaces == sekisho_id))
-            )
-
     def claim_resubmission(
         self, sekisho_id: str, now: datetime, lease: timedelta = timedelta(minutes=10)
     ) -> Resubmission | None:

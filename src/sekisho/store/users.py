@@ -111,16 +111,6 @@ class Users(Store):
             self._audit(session, user.username, "user.recovery_code_used", None, detail)
             return True
 
-    def reset_second_factor(self, username: str, actor: str) -> None:
-        """An admin's help for a lost phone: the person enrols again at the next login."""
-        with self.session() as session:
-            user = session.scalar(select(User).where(User.username == username.lower()))
-            if user is None:
-                raise KeyError(username)
-            user.totp_secret = user.totp_pending = None
-            user.recovery_hashes = []
-            self._audit(session, actor, "user.second_factor_reset", None, {"username": username})
-
     def sync_directory_user(
         self, username: str, role: str, departments: list[str], mark: str
     ) -> None:

@@ -39,6 +39,11 @@ ROLES = ("sender", "approver", "auditor", "admin")
 FORBIDDEN = "権限がありません / forbidden"
 
 
+def home_of(user: User) -> str:
+    """Where a person lands after signing in: their work."""
+    return "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
+
+
 def safe_next(target: str) -> str:
     """Only paths of this site (no open redirect through the login form)."""
     return target if target.startswith("/") and not target.startswith("//") else ""

@@ -24,7 +24,7 @@ from sekisho.actions.minimise_mail import (
 )
 from sekisho.detect.mask import mask_text
 from sekisho.errors import DecisionError
-from sekisho.minimise import MinimiseError, Result, minimise, split, tables_of
+from sekisho.minimise import MinimiseError, Result, Table, minimise, split, tables_of
 from sekisho.minimise import Request as Wanted
 from sekisho.scan import Scanner
 from sekisho.store import State
@@ -49,16 +49,22 @@ def router(web: Web) -> APIRouter:
             )
         return viewer, record
 
-    def attachments(record: Any) -> list[TableAttachment]:
-        return table_attachments(web.spool.read(record.spool_name))
-
-    def page(request: Request, viewer: Viewer, record: Any, number: int, **more: Any):  # type: ignore[no-untyped-def]
-        found = attachments(record)
+    def page(  # type: ignore[no-untyped-def]
+        request: Request,
+        viewer: Viewer,
+        record: Any,
+        found: list[TableAttachment],
+        number: int,
+        table: Table | None = None,
+        **more: Any,
+    ):
+        """The form (and what was asked of it); ``table`` when a minimisation already read
+        the chosen one (its columns), else it is read here."""
         chosen = next((a for a in found if a.number == number), found[0] if found else None)
-        tables, problem = [], ""
-        if chosen is not None:
+        problem = ""
+        if chosen is not None and table is None:
             try:
-                tables = tables_of(chosen.data, chosen.name, shared_detector())
+                table = tables_of(chosen.data, chosen.name, shared_detector())[0]
             except MinimiseError as exc:
                 problem = exc.both()
         return web.page(
@@ -68,16 +74,54 @@ def router(web: Web) -> APIRouter:
             record=record,
             attachments=found,
             chosen=chosen,
-            table=tables[0] if tables else None,
+            table=table,
             problem=problem,
             min_cell=web.policy.min_cell,
             **more,
         )
 
+    def send_instead(  # type: ignore[no-untyped-def]
+        request: Request,
+        viewer: Viewer,
+        record: Any,
+        messages: list[tuple[list[str] | None, bytes]],
+        detail: dict[str, Any],
+        done: str,
+    ):
+        """The minimised message(s) (recipients, or None for the original's) queued for
+        the gateway in place of the held one; their blobs go again if it is too late."""
+        parts = []
+        for recipients, data in messages:
+            new_id = secrets.token_hex(12)
+            blob = f"{new_id}.minimised.eml"
+            web.spool.write(blob, data)
+            parts.append((new_id, recipients, blob))
+        try:
+            database.minimise(
+                record.sekisho_id,
+                actor=viewer.user.username,
+                parts=parts,
+                detail=detail,
+                delimiters=web.policy.recipient_delimiter,
+            )
+        except DecisionError as exc:
+            for _, _, blob in parts:
+                web.spool.remove(blob)
+            raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
+        ids = "、".join(new_id for new_id, _, _ in parts)
+        return web.message_page(
+            request,
+            viewer,
+            database.get(record.sekisho_id),
+            record.sekisho_id,
+            done=done.format(ids=ids, count=len(parts)),
+        )
+
     @routes.get("/messages/{sekisho_id}/minimise", response_class=HTMLResponse)
     def form(request: Request, sekisho_id: str, attachment: int = 0) -> HTMLResponse:
         viewer, record = held_own(request, sekisho_id)
-        return page(request, viewer, record, attachment)
+        found = table_attachments(web.spool.read(record.spool_name))
+        return page(request, viewer, record, found, attachment)
 
     @routes.post("/messages/{sekisho_id}/minimise", response_class=HTMLResponse)
     def minimise_message(
@@ -94,11 +138,15 @@ def router(web: Web) -> APIRouter:
     ) -> Response:
         viewer, record = held_own(request, sekisho_id)
         web.check_csrf(viewer, csrf)
-        chosen = next((a for a in attachments(record) if a.number == attachment), None)
+        original = web.spool.read(record.spool_name)  # read once: its tables, its rebuilding
+        found = table_attachments(original)
+        chosen = next((a for a in found if a.number == attachment), None)
         if chosen is None:
             raise HTTPException(status_code=400, detail="添付ファイルがありません / no such table")
         if mode == "split":
-            return split_message(request, viewer, record, chosen, split_column, step)
+            return split_message(
+                request, viewer, record, original, found, chosen, split_column, step
+            )
         if mode == "keep":
             columns = keep_columns
         try:
@@ -110,7 +158,9 @@ def router(web: Web) -> APIRouter:
             )
             result = minimise(chosen.data, chosen.name, wanted, shared_detector())
         except MinimiseError as exc:
-            return page(request, viewer, record, attachment, error=exc.both(), picked=columns)
+            return page(
+                request, viewer, record, found, attachment, error=exc.both(), picked=columns
+            )
         scanner = Scanner(shared_detector())
         after = scanner.scan_bytes(result.data, f"out{result.suffix}", summary=True)
         if step != "send":
@@ -118,7 +168,9 @@ def router(web: Web) -> APIRouter:
                 request,
                 viewer,
                 record,
+                found,
                 attachment,
+                result.table,
                 preview=_preview(result, kept=bool(wanted.keep)),
                 people_before=record.records,
                 people_after=after.detection.records,
@@ -127,14 +179,8 @@ def router(web: Web) -> APIRouter:
                 age_bands=age_bands,
             )
         data = replace_attachment(
-            web.spool.read(record.spool_name),
-            chosen.number,
-            minimised_name(chosen.name, result.suffix),
-            result.data,
+            original, chosen.number, minimised_name(chosen.name, result.suffix), result.data
         )
-        new_id = secrets.token_hex(12)
-        blob = f"{new_id}.minimised.eml"
-        web.spool.write(blob, data)
         detail = {
             "how": "aggregate" if wanted.aggregate or wanted.age_bands else "keep",
             "attachment": chosen.number,
@@ -142,27 +188,18 @@ def router(web: Web) -> APIRouter:
             "rows_out": result.rows_out,
             "people_after": after.detection.records,
         }
-        try:
-            database.minimise(
-                sekisho_id,
-                actor=viewer.user.username,
-                parts=[(new_id, None, blob)],
-                detail=detail,
-                delimiters=web.policy.recipient_delimiter,
-            )
-        except DecisionError as exc:
-            web.spool.remove(blob)
-            raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
         done = (
-            f"必要な情報だけにしたメール（{new_id}）を送信処理に回しました。元のメールは送信されません / "
-            f"the minimised message ({new_id}) is being scanned and sent; the original is not sent"
+            "必要な情報だけにしたメール（{ids}）を送信処理に回しました。元のメールは送信されません / "
+            "the minimised message ({ids}) is being scanned and sent; the original is not sent"
         )
-        return web.message_page(request, viewer, database.get(sekisho_id), sekisho_id, done=done)
+        return send_instead(request, viewer, record, [(None, data)], detail, done)
 
     def split_message(
         request: Request,
         viewer: Viewer,
         record: Any,
+        original: bytes,
+        found: list[TableAttachment],
         chosen: TableAttachment,
         column: str,
         step: str,
@@ -170,14 +207,15 @@ def router(web: Web) -> APIRouter:
         """Each recipient their own rows: the column's values routed to the recipients
         (the policy's mapping, else the value in a recipient's display name); one message
         per recipient who has rows; rows routed to nobody are left out, and said so."""
-        original = web.spool.read(record.spool_name)
         names = display_names(original, record.rcpt_to)
         try:
             values = split(chosen.data, chosen.name, column, detector=shared_detector())
             route = route_values(values.parts, names, web.policy.minimise_recipients)
             routed = split(chosen.data, chosen.name, column, route, detector=shared_detector())
         except MinimiseError as exc:
-            return page(request, viewer, record, chosen.number, error=exc.both(), mode="split")
+            return page(
+                request, viewer, record, found, chosen.number, error=exc.both(), mode="split"
+            )
         plan = [
             (
                 address,
@@ -192,23 +230,21 @@ def router(web: Web) -> APIRouter:
                 request,
                 viewer,
                 record,
+                found,
                 chosen.number,
+                routed.table,
                 mode="split",
                 split_column=column,
                 split_plan=plan,
                 left_out=sorted(routed.left_out.items()),
                 error=None if routed.parts else nothing,
             )
-        parts = []
+        messages = []
         for address, part in routed.parts.items():
             data = replace_attachment(
                 original, chosen.number, minimised_name(chosen.name, part.suffix), part.data
             )
-            data = addressed_to(data, address, names.get(address, ""))
-            new_id = secrets.token_hex(12)
-            blob = f"{new_id}.minimised.eml"
-            web.spool.write(blob, data)
-            parts.append((new_id, [address], blob))
+            messages.append(([address], addressed_to(data, address, names.get(address, ""))))
         detail = {
             "how": "split",
             "attachment": chosen.number,
@@ -216,26 +252,12 @@ def router(web: Web) -> APIRouter:
             "rows_out": sum(p.rows for p in routed.parts.values()),
             "left_out": sum(routed.left_out.values()),
         }
-        try:
-            database.minimise(
-                record.sekisho_id,
-                actor=viewer.user.username,
-                parts=parts,
-                detail=detail,
-                delimiters=web.policy.recipient_delimiter,
-            )
-        except DecisionError as exc:
-            for _, _, blob in parts:
-                web.spool.remove(blob)
-            raise HTTPException(status_code=409, detail=f"{exc.reason_ja} / {exc}") from exc
         done = (
-            f"宛先ごとに分けた{len(parts)}通を送信処理に回しました。元のメールは送信されません / "
-            f"{len(parts)} message(s), one per recipient, are being scanned and sent; "
+            "宛先ごとに分けた{count}通を送信処理に回しました。元のメールは送信されません / "
+            "{count} message(s), one per recipient, are being scanned and sent; "
             "the original is not sent"
         )
-        return web.message_page(
-            request, viewer, database.get(record.sekisho_id), record.sekisho_id, done=done
-        )
+        return send_instead(request, viewer, record, messages, detail, done)
 
     @routes.post("/messages/{sekisho_id}/ask-minimise", response_class=HTMLResponse)
     def ask_minimise(

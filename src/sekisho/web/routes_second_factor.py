@@ -13,7 +13,7 @@ import segno
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from sekisho.web.context import APPROVERS, Viewer, Web
+from sekisho.web.context import Viewer, Web, home_of
 
 ISSUER = "Sekisho"
 RECOVERY_CODES = 10
@@ -22,11 +22,6 @@ RECOVERY_CODES = 10
 def recovery_hash(code: str) -> str:
     """Recovery codes are random (50 bits each): a plain hash is enough to keep them."""
     return hashlib.sha256(code.strip().lower().replace("-", "").encode()).hexdigest()
-
-
-def _home(viewer: Viewer) -> str:
-    role = viewer.user.role
-    return "/queue" if role in APPROVERS else "/audit" if role == "auditor" else "/mine"
 
 
 def router(web: Web) -> APIRouter:
@@ -83,7 +78,7 @@ def router(web: Web) -> APIRouter:
             return page
         web.sessions.store.second_factor_given(viewer.session.id)
         database.audit(user.username, "login.second_factor", None, {"client": client})
-        return RedirectResponse(_home(viewer), status_code=303)
+        return RedirectResponse(home_of(viewer.user), status_code=303)
 
     @routes.get("/totp", response_class=HTMLResponse)
     def enrol(request: Request, viewer: Viewer = signed_in_any) -> HTMLResponse:

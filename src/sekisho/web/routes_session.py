@@ -11,7 +11,7 @@ from prometheus_client import REGISTRY, CollectorRegistry, Gauge, generate_lates
 
 from sekisho.store import State
 from sekisho.web import directory, passwords
-from sekisho.web.context import APPROVERS, Viewer, Web, safe_next
+from sekisho.web.context import APPROVERS, Viewer, Web, home_of, safe_next
 from sekisho.web.directory import DIRECTORY_MARK
 from sekisho.web.security import (
     SESSION_COOKIE,
@@ -152,9 +152,7 @@ def router(web: Web) -> APIRouter:
     def start_session(request: Request, user, client: str, next: str) -> Response:  # type: ignore[no-untyped-def]
         """The session of a person whose password was accepted, and where they go."""
         database.audit(user.username, "login", None, {"client": client})
-        home = (
-            "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
-        )
+        home = home_of(user)
         if user.must_change_password:
             home, next = "/password", ""
         response = RedirectResponse(safe_next(next) or home, status_code=303)
@@ -205,9 +203,7 @@ def router(web: Web) -> APIRouter:
         database.change_user(user.username, user.username, password_hash=hash_password(new))
         # Another browser that knew the old password is signed out; this one stays.
         web.sessions.store.end_all(user.username, "password", keep=viewer.session.id)
-        home = (
-            "/queue" if user.role in APPROVERS else "/audit" if user.role == "auditor" else "/mine"
-        )
+        home = home_of(user)
         return web.page(
             request,
             "password.html",

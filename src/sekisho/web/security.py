@@ -19,11 +19,12 @@ SESSION_SECONDS = 8 * 3600
 # names its own parameters, so a hash made either way verifies.
 PRODUCTION_HASHER = PasswordHasher()
 _hasher = PRODUCTION_HASHER
+_dummy: str | None = None  # nobody's hash, made with the hasher in use on first need
 
 
 def use_hasher(hasher: PasswordHasher) -> None:
-    global _hasher
-    _hasher = hasher
+    global _hasher, _dummy
+    _hasher, _dummy = hasher, None
 
 
 SECURITY_HEADERS = {
@@ -39,16 +40,13 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-_DUMMY: dict[int, str] = {}
-
-
 def spend_a_check(password: str) -> None:
     """The work of a password check against nobody's hash: a refused login takes as long
     whether or not the account exists (its time must not tell which names are real)."""
-    dummy = _DUMMY.get(id(_hasher))
-    if dummy is None:
-        dummy = _DUMMY[id(_hasher)] = _hasher.hash(secrets.token_urlsafe(16))
-    check_password(dummy, password)
+    global _dummy
+    if _dummy is None:
+        _dummy = _hasher.hash(secrets.token_urlsafe(16))
+    check_password(_dummy, password)
 
 
 def check_password(password_hash: str, password: str) -> bool:
